@@ -1,0 +1,7 @@
+"""``python -m coursekit``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""The ``coursekit`` command: a thin layer over library functions.
+
+Each subcommand parses its options and calls one function that can also be used from
+Python. A CourseError becomes one line on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import BankError, CourseError
+
+
+def _cmd_check(args) -> int:
+    from .checking import check_course
+
+    report = check_course(paths=args.paths, reading=args.reading, schema_out=args.schema)
+    print(report)
+    return 0
+
+
+def _cmd_book(args) -> int:
+    from .book import build_book
+
+    build_book(book_dir=args.book, html=not args.no_html, execute=not args.no_execute)
+    return 0
+
+
+def _cmd_generate(args) -> int:
+    from .generate import generate_assignments
+
+    generate_assignments(names=args.assignments or None, check=args.check)
+    return 0
+
+
+def _cmd_release(args) -> int:
+    from .release import release_assignments
+
+    release_assignments(names=args.assignments or None, force=args.force)
+    return 0
+
+
+def _cmd_grade(args) -> int:
+    from .parallel import grade_assignment
+
+    report = grade_assignment(
+        assignment=args.assignment,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        students=args.student or None,
+        progress=not args.quiet,
+    )
+    return 0 if report.ok else 1
+
+
+def _cmd_audit(args) -> int:
+    from .audit import audit_assignment
+
+    report = audit_assignment(assignment=args.assignment)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="coursekit",
+        description="Build, release and grade the course 'U.S. Security Ties With Korea and Japan'.",
+        epilog="Run `coursekit COMMAND --help` for a command's options. Commands work from anywhere "
+        "inside the course repository (or set COURSEKIT_COURSE).",
+    )
+    p.add_argument("--version", action="version", version=f"coursekit {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    c = sub.add_parser("check", help="validate the question bank (and the book's quiz references)")
+    c.add_argument("paths", nargs="*", type=Path, help="bank files or folders (default: assignments/bank)")
+    c.add_argument("--reading", type=Path, help="reading to check quotes against (default: book/reading.md)")
+    c.add_argument("--schema", type=Path, metavar="FILE", help="also write the bank's JSON Schema to FILE")
+    c.set_defaults(func=_cmd_check)
+
+    b = sub.add_parser("book", help="build the book: strict offline content build, then the HTML site")
+    b.add_argument("--book", type=Path, default=None, help="book folder (default: the course's book/)")
+    b.add_argument("--no-html", action="store_true", help="skip the HTML step (it needs network for the theme)")
+    b.add_argument("--no-execute", action="store_true", help="do not execute the book's notebooks")
+    b.set_defaults(func=_cmd_book)
+
+    g = sub.add_parser("generate", help="write the quiz notebooks in assignments/source/ from the bank")
+    g.add_argument("assignments", nargs="*", help="assignment names (default: all graded quizzes)")
+    g.add_argument("--check", action="store_true", help="do not write; exit 1 if a notebook differs from the bank")
+    g.set_defaults(func=_cmd_generate)
+
+    r = sub.add_parser("release", help="generate student versions with nbgrader into assignments/release/")
+    r.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    r.add_argument("--force", action="store_true", help="overwrite an existing release")
+    r.set_defaults(func=_cmd_release)
+
+    gr = sub.add_parser("grade", help="autograde all submissions of an assignment in parallel (Dask)")
+    gr.add_argument("assignment")
+    gr.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of cores)")
+    gr.add_argument("--scheduler", metavar="ADDRESS", help="use an existing Dask cluster, e.g. tcp://host:8786")
+    gr.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    gr.add_argument("--quiet", action="store_true", help="no progress bar")
+    gr.set_defaults(func=_cmd_grade)
+
+    a = sub.add_parser("audit", help="re-grade answers files outside any kernel and compare with the gradebook")
+    a.add_argument("assignment")
+    a.set_defaults(func=_cmd_audit)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BankError as e:
+        for line in e.problems:
+            print(f"error: {line}", file=sys.stderr)
+        print(f"coursekit: {len(e.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    except CourseError as e:
+        print(f"coursekit: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("coursekit: interrupted; nothing was left half-written.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

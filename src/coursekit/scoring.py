@@ -1,0 +1,123 @@
+"""Scoring: one pure function per question type, from (question, answer value) to points.
+
+Every function accepts any JSON value: a value of the wrong shape scores 0 with the
+verdict ``invalid``, never an exception. Rules (also in the instructor guide):
+
+* single: full points for the key's option id, else 0.
+* multiple: (right picks - wrong picks) / number of right options, floored at 0.
+* numeric: full points when |value - answer| <= tolerance (years use tolerance 0).
+* text: full points when the value equals an accepted answer after ignoring case,
+  spacing and punctuation.
+* ordering: Kendall's tau against the key, floored at 0: the share of item pairs in the
+  right relative order minus the share in the wrong order.
+* matching: the share of left items matched to the right partner.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .schema import Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+
+VERDICTS = ("correct", "partial", "incorrect", "unanswered", "invalid")
+
+
+@dataclass(frozen=True)
+class Score:
+    points: float
+    max_points: float
+    verdict: str  # one of VERDICTS
+    note: str = ""  # why an answer was invalid
+
+
+def _fraction(q, fraction: float) -> Score:
+    fraction = min(1.0, max(0.0, fraction))
+    points = round(q.points * fraction, 4)
+    verdict = "correct" if fraction == 1 else "incorrect" if fraction == 0 else "partial"
+    return Score(points, q.points, verdict)
+
+
+def _invalid(q, note: str) -> Score:
+    return Score(0.0, q.points, "invalid", note)
+
+
+def _is_id_list(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def score_single(q: SingleChoice, value) -> Score:
+    if not isinstance(value, str):
+        return _invalid(q, "expected one option id")
+    if value not in {o.id for o in q.options}:
+        return _invalid(q, f"'{value[:40]}' is not an option of this question")
+    return _fraction(q, 1.0 if value == q.answer else 0.0)
+
+
+def score_multiple(q: MultipleSelect, value) -> Score:
+    if not _is_id_list(value):
+        return _invalid(q, "expected a list of option ids")
+    picked = set(value)
+    if picked - {o.id for o in q.options}:
+        return _invalid(q, "the list names options this question does not have")
+    right = len(picked & set(q.answers))
+    wrong = len(picked - set(q.answers))
+    return _fraction(q, (right - wrong) / len(q.answers))
+
+
+def score_numeric(q: Numeric, value) -> Score:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return _invalid(q, "expected a number")
+    return _fraction(q, 1.0 if abs(value - q.answer) <= q.tolerance + 1e-9 else 0.0)
+
+
+def normalize_text(text: str) -> str:
+    """Lower case, no punctuation, single spaces: how short answers are compared."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def score_text(q: ShortText, value) -> Score:
+    if not isinstance(value, str):
+        return _invalid(q, "expected text")
+    accepted = {normalize_text(a) for a in q.accept}
+    return _fraction(q, 1.0 if normalize_text(value) in accepted else 0.0)
+
+
+def score_ordering(q: Ordering, value) -> Score:
+    key = [o.id for o in q.items]
+    if not _is_id_list(value) or sorted(value) != sorted(key):
+        return _invalid(q, "expected every item exactly once")
+    position = {item: i for i, item in enumerate(value)}
+    pairs = [(a, b) for i, a in enumerate(key) for b in key[i + 1 :]]
+    concordant = sum(position[a] < position[b] for a, b in pairs)
+    return _fraction(q, (2 * concordant - len(pairs)) / len(pairs))
+
+
+def score_matching(q: Matching, value) -> Score:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        return _invalid(q, "expected an object mapping left ids to right ids")
+    if set(value) - set(q.answer):
+        return _invalid(q, "the object names left items this question does not have")
+    right = sum(value.get(left) == partner for left, partner in q.answer.items())
+    return _fraction(q, right / len(q.answer))
+
+
+SCORERS = {
+    "single": score_single,
+    "multiple": score_multiple,
+    "numeric": score_numeric,
+    "text": score_text,
+    "ordering": score_ordering,
+    "matching": score_matching,
+}
+
+
+def score(question, value) -> Score:
+    """Score one answer; ``None`` means the question was not answered."""
+    if value is None:
+        return Score(0.0, question.points, "unanswered")
+    return SCORERS[question.type](question, value)
