@@ -18,7 +18,7 @@ help:
 preflight:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
 	  { echo "coursekit needs Python >= 3.11: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
-	@node -e 'process.exit(+process.versions.node.split(".")[0] < 18)' 2>/dev/null || \
+	@node -e 'process.exit(+process.versions.node.split(".")[0] < 18 ? 1 : 0)' 2>/dev/null || \
 	  { echo "coursekit needs Node.js >= 18 for Jupyter Book 2: install it from your package manager or nodejs.org"; exit 1; }
 
 $(VENV)/.installed: pyproject.toml
