@@ -1,21 +1,23 @@
 """Loading the question bank: YAML files -> validated questions, with people-readable errors.
 
 Every problem is reported as ``FILE:LINE: question 'ID': what is wrong. What to do.``
+Questions are checked one by one, so one bad question never hides the problems of others.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
+from .bank_messages import describe, show, suggest
+from .bank_yaml import Parsed, Problem, duplicate_keys, parse_file
+from .brief import SECTIONS
 from .errors import BankError
-from .reading import quote_in_reading
-from .schema import QUESTION_TYPES, BankFile
-
-MAX_FILE_BYTES = 1_000_000
+from .reading import normalize, sections_with
+from .schema import QUESTION_MODELS, QUESTION_TYPES, BankFile, BankHeader
 
 
 @dataclass
@@ -46,141 +48,170 @@ class Bank:
         return self.files[self.origin[qid]].kind
 
 
+@dataclass
+class Checked:
+    """The result of checking the bank: the valid part, every problem, and every id seen."""
+
+    bank: Bank
+    problems: list[Problem]
+    kinds: dict[str, str]  # every question id found, even in invalid questions -> its file's kind
+    places: dict[str, tuple[Path, int]]  # id -> file and line of its first definition
+
+
 def bank_files(paths: list[Path]) -> list[Path]:
     """The YAML files named by ``paths`` (files, or folders searched recursively)."""
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found += sorted(q for q in p.rglob("*.y*ml") if q.suffix in (".yaml", ".yml"))
+            found += sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
         elif p.is_file():
             found.append(p)
         else:
-            raise BankError([f"{p}: no such file or folder; give the bank folder, e.g. assignments/bank"])
+            raise BankError([f"{p}: no such file or folder. Give a bank file or folder, e.g. assignments/bank"])
     if not found:
-        raise BankError([f"{', '.join(map(str, paths))}: no .yaml files found; the bank is empty"])
+        where = ", ".join(map(str, paths))
+        raise BankError([f"{where}: no .yaml files found, so the bank is empty. Add bank files (see its README.md)."])
     return found
 
 
-def load_bank(paths: list[Path], reading: str | None = None) -> Bank:
-    """Load and validate every file; raise BankError listing every problem found."""
-    bank, problems = Bank(), []
+def load_bank(paths: list[Path], reading: str | Mapping[str, str] | None = None) -> Bank:
+    """Load and validate every file; raise BankError listing every problem found.
+
+    ``reading`` is the normalized reading (``reading.load_reading``) or its sections
+    (``reading.load_sections``, which also checks that a quote is in its named section).
+    """
+    checked = check_bank(paths, reading)
+    if checked.problems:
+        raise BankError([str(p) for p in checked.problems])
+    return checked.bank
+
+
+def check_bank(paths: list[Path], reading: str | Mapping[str, str] | None = None) -> Checked:
+    """Check every file and question; never stops at the first problem."""
+    out = Checked(Bank(), [], {}, {})
+    graded: dict[str, list[tuple[Path, int]]] = {}
     for path in bank_files(paths):
-        parsed = _load_file(path, problems)
-        if parsed is None:
-            continue
-        bank.files[path] = parsed
-        for q in parsed.questions:
-            if q.id in bank.origin:
-                first = bank.origin[q.id]
-                problems.append(
-                    f"{path}:{_line_of_question(path, q.id)}: question '{q.id}': duplicate id, "
-                    f"already used in {first}:{_line_of_question(first, q.id)}. Give one of them a new id."
+        parsed, problems = parse_file(path)
+        if parsed is not None:
+            problems = _check_file(parsed, out, reading)
+            data = parsed.data if isinstance(parsed.data, dict) else {}
+            if data.get("kind") == "graded" and isinstance(data.get("assignment"), str):
+                graded.setdefault(data["assignment"], []).append((path, parsed.line(("assignment",))))
+        out.problems += sorted(problems, key=lambda p: p.line)
+    for name, places in graded.items():
+        for path, line in places[1:]:
+            first = f"{places[0][0]}:{places[0][1]}"
+            out.problems.append(
+                Problem(
+                    path, line, f"assignment '{name}' is also defined in {first}. Merge the two files or rename one."
                 )
-                continue
-            bank.questions[q.id], bank.origin[q.id] = q, path
-            if reading is not None and not quote_in_reading(q.source.quote, reading):
-                problems.append(
-                    f"{path}:{_line_of_question(path, q.id, 'source')}: question '{q.id}': the quote "
-                    f"\"{q.source.quote[:60]}\" is not found in the reading. Copy it verbatim from book/reading.md."
-                )
-    names = bank.assignments()
-    for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(f"assignment '{name}' is defined by more than one bank file; merge them")
-    if problems:
-        raise BankError(problems)
-    return bank
+            )
+    return out
 
 
-def _load_file(path: Path, problems: list[str]) -> BankFile | None:
-    try:
-        raw = path.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            problems.append(f"{path}: file is larger than 1 MB; split it into several bank files")
-            return None
-        text = raw.decode("utf-8")
-        data, root = yaml.safe_load(text), yaml.compose(text)
-    except UnicodeDecodeError as e:
-        problems.append(f"{path}: not UTF-8 text (byte {e.start}); save the file as UTF-8")
-        return None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        what = getattr(e, "problem", None) or str(e).splitlines()[0]
-        problems.append(f"{path}:{line}: YAML syntax error: {what}. Fix the indentation or quoting there.")
-        return None
+def _check_file(parsed: Parsed, out: Checked, reading) -> list[Problem]:
+    path, data = parsed.path, parsed.data
     if not isinstance(data, dict):
-        problems.append(f"{path}:1: expected a mapping with kind, title and questions; see assignments/bank/README.md")
-        return None
+        return [Problem(path, 1, f"expected `kind:`, `title:` and `questions:` at the top, got {show(data)}.")]
+    problems = [_duplicate_key(parsed, *dup) for dup in duplicate_keys(parsed.root)]
+    header = None
     try:
-        return TypeAdapter(BankFile).validate_python(data)
+        header = BankHeader.model_validate(data)
     except ValidationError as e:
-        problems += [_describe(path, root, data, err) for err in e.errors()]
-        return None
+        for err in e.errors():
+            loc, text = describe(err, BankHeader)
+            problems.append(Problem(path, parsed.line(loc), text))
+    kind = data.get("kind") if isinstance(data.get("kind"), str) else "?"
+    raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+    valid = []
+    for i, raw in enumerate(raw_questions):
+        q, found = _check_question(parsed, i, raw)
+        problems += found
+        if isinstance(raw, dict):
+            problems += _check_id_and_quote(parsed, i, raw, kind, out, reading)
+        if q is not None and q.id not in out.bank.questions:
+            valid.append(q)
+            out.bank.questions[q.id], out.bank.origin[q.id] = q, path
+    if header is not None:
+        out.bank.files[path] = BankFile.model_construct(**{**header.__dict__, "questions": valid})
+    return problems
 
 
-def _describe(path: Path, root, data: dict, err: dict) -> str:
-    loc = tuple(err["loc"])
-    where = f"{path}:{_line_at(root, loc)}"
-    qid = _question_id(data, loc)
-    who = f"question '{qid}'" if qid else "file"
-    kind, msg = err["type"], err["msg"]
-    if kind == "extra_forbidden":
-        text = f"unknown field '{loc[-1]}'. Remove it or fix its spelling."
-    elif kind == "missing":
-        text = f"missing field '{loc[-1]}'. Add it."
-    elif kind in ("union_tag_invalid", "union_tag_not_found"):
-        text = f"unknown or missing type. Use one of: {', '.join(QUESTION_TYPES)}."
-    elif kind == "literal_error":
-        text = f"'{loc[-1]}' {msg[0].lower()}{msg[1:]}."
-    elif kind == "value_error":
-        text = msg.removeprefix("Value error, ") + "."
+def _who(raw, i: int) -> str:
+    qid = raw.get("id") if isinstance(raw, dict) else None
+    return f"question '{qid}'" if isinstance(qid, str) and qid else f"question #{i + 1}"
+
+
+def _check_question(parsed: Parsed, i: int, raw) -> tuple[object | None, list[Problem]]:
+    """The validated question, or None and what is wrong with it."""
+    at, who = ("questions", i), _who(raw, i)
+    if not isinstance(raw, dict):
+        text = f"{who}: expected the fields of a question (`id:`, `type:`, `prompt:`, ...), got {show(raw)}."
+        return None, [Problem(parsed.path, parsed.line(at), text)]
+    qtype = raw.get("type")
+    if qtype not in QUESTION_TYPES:
+        if "type" not in raw:
+            text = f"missing field 'type'. Add it: one of {', '.join(QUESTION_TYPES)}."
+        else:
+            text = f"type {show(qtype)} is not a question type{suggest(qtype, QUESTION_TYPES)}; "
+            text += f"use one of: {', '.join(QUESTION_TYPES)}."
+        return None, [Problem(parsed.path, parsed.line((*at, "type")), f"{who}: {text}")]
+    model = QUESTION_MODELS[qtype]
+    try:
+        return model.model_validate(raw), []
+    except ValidationError as e:
+        found = []
+        for err in e.errors():
+            in_flow = parsed.in_flow_mapping((*at, *err["loc"][:-1]))
+            loc, text = describe(err, model, in_flow)
+            found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"{who}: {text}"))
+        return None, found
+
+
+def _check_id_and_quote(parsed: Parsed, i: int, raw: dict, kind: str, out: Checked, reading) -> list[Problem]:
+    """Checks that need only the raw fields, so they run even when the question has other problems."""
+    found, who, at = [], _who(raw, i), ("questions", i)
+    qid = raw.get("id")
+    if isinstance(qid, str) and qid:
+        line = parsed.line((*at, "id"))
+        if qid in out.places:
+            first, first_line = out.places[qid]
+            text = f"{who}: duplicate id, already used in {first}:{first_line}. Give one of them a new id."
+            found.append(Problem(parsed.path, line, text))
+        else:
+            out.places[qid], out.kinds[qid] = (parsed.path, line), kind
+    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+    quote, section = source.get("quote"), source.get("section")
+    if reading is not None and isinstance(quote, str) and normalize(quote):
+        problem = _quote_problem(quote, section, reading)
+        if problem:
+            found.append(Problem(parsed.path, parsed.line((*at, "source", "quote")), f"{who}: {problem}"))
+    return found
+
+
+def _quote_problem(quote: str, section, reading: str | Mapping[str, str]) -> str | None:
+    short = quote if len(quote) <= 60 else quote[:57] + "..."
+    if isinstance(reading, str):
+        holders = ["the reading"] if normalize(quote) in reading else []
     else:
-        field = ".".join(str(p) for p in _strip_loc(loc)[-2:])
-        text = f"field '{field}': {msg[0].lower()}{msg[1:]}."
-    return f"{where}: {who}: {text}"
+        holders = sections_with(quote, reading)
+    if not holders:
+        return (
+            f'the quote "{short}" is not in the reading. Copy it word for word from book/reading.md '
+            "(line breaks, Markdown emphasis and curly vs straight quotes do not matter)."
+        )
+    if isinstance(reading, str) or section in holders or section not in SECTIONS:
+        return None
+    names = [h for h in holders if h]
+    if not names:
+        return f"the quote \"{short}\" is not in the brief's sections (it is in the page's notes). Quote the brief."
+    return f"the quote is under '{names[0]}' in the reading, not '{section}'. Set source.section to '{names[0]}'."
 
 
-def _strip_loc(loc: tuple) -> tuple:
-    """Drop pydantic's union tag names (e.g. 'numeric') from an error location."""
-    out, i = [], 0
-    while i < len(loc):
-        out.append(loc[i])
-        if loc[i] == "questions" and i + 2 < len(loc) and loc[i + 2] in QUESTION_TYPES:
-            out.append(loc[i + 1])
-            i += 3
-            continue
-        i += 1
-    return tuple(out)
-
-
-def _question_id(data: dict, loc: tuple) -> str | None:
+def _duplicate_key(parsed: Parsed, loc: tuple, key: str, line: int, first: int) -> Problem:
+    who = ""
     if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
-        qs = data.get("questions")
-        if isinstance(qs, list) and loc[1] < len(qs) and isinstance(qs[loc[1]], dict):
-            return str(qs[loc[1]].get("id", f"#{loc[1] + 1}"))
-        return f"#{loc[1] + 1}"
-    return None
-
-
-def _line_at(node, loc: tuple) -> int:
-    """The 1-based line of the YAML node at ``loc``, or of its nearest existing parent."""
-    line = node.start_mark.line + 1 if node is not None else 1
-    for key in _strip_loc(loc):
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == key), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            child = node.value[key]
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
-
-
-def _line_of_question(path: Path, qid: str, field_name: str | None = None) -> int:
-    root = yaml.compose(path.read_text(encoding="utf-8"))
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for i, q in enumerate(data.get("questions", [])):
-        if isinstance(q, dict) and q.get("id") == qid:
-            return _line_at(root, ("questions", i) + ((field_name,) if field_name else ()))
-    return 1
+        raw = parsed.data["questions"][loc[1]] if isinstance(parsed.data.get("questions"), list) else None
+        who = f"{_who(raw, loc[1])}: "
+    text = f"{who}field '{key}' is given twice (first on line {first}); YAML keeps only the last one. Remove one."
+    return Problem(parsed.path, line, text)

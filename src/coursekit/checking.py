@@ -3,29 +3,142 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import tempfile
 from pathlib import Path
 
-from .bank import load_bank
-from .course import find_course
-from .errors import CourseError
-from .reading import load_reading
+from .bank import Checked, check_bank
+from .bank_messages import suggest
+from .bank_yaml import Problem
+from .course import Course, find_course
+from .errors import BankError, CourseError
+from .reading import load_sections
 from .schema import json_schema
 
+# The opening fence of a quiz directive: ```{quiz} ID  or  :::{quiz} ID
+_QUIZ = re.compile(r"^\s*(`{3,}|:{3,})\{quiz\}[ \t]*(\S*)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+_SKIP_DIRS = {"_build", "node_modules", ".ipynb_checkpoints"}
 
-def check_course(*, paths: list[Path] | None = None, reading: Path | None = None, schema_out: Path | None = None) -> str:
-    """Validate the bank; return a one-paragraph summary or raise BankError listing every problem."""
-    if not paths or reading is None:
-        course = find_course()
-        paths = paths or [course.bank_dir]
-        reading = reading or course.reading
-    if not reading.is_file():
-        raise CourseError(f"{reading}: reading not found; quotes cannot be checked. Pass --reading PATH.")
-    bank = load_bank(list(paths), reading=load_reading(reading))
+
+def quiz_refs(book_dir: Path) -> list[tuple[Path, int, str]]:
+    """Every ```{quiz} ID``` use in the book's Markdown pages: (file, 1-based line, id; "" if none).
+
+    Quiz blocks shown inside a literal code block (e.g. a page explaining the syntax) are skipped.
+    """
+    refs = []
+    for page in sorted(book_dir.rglob("*.md")):
+        if _SKIP_DIRS & set(page.relative_to(book_dir).parts) or page.name.startswith("."):
+            continue
+        refs += [(page, line, qid) for line, qid in _refs_in(page.read_text(encoding="utf-8", errors="replace"))]
+    return refs
+
+
+def _refs_in(text: str) -> list[tuple[int, str]]:
+    found, literal = [], None  # literal: the fence that opened a code block, while inside one
+    for n, line in enumerate(text.splitlines(), start=1):
+        fence = _FENCE.match(line)
+        if literal:
+            literal = None if _closes(fence, literal) else literal
+            continue
+        quiz = _QUIZ.match(line)
+        if quiz:
+            found.append((n, quiz.group(2)))
+        elif fence and not fence.group(2).strip().startswith("{"):
+            literal = fence.group(1)
+    return found
+
+
+def _closes(fence, opener: str) -> bool:
+    """Does this line close a code block opened by ``opener`` (same character, at least as long, no info)?"""
+    return (
+        bool(fence)
+        and fence.group(1)[0] == opener[0]
+        and len(fence.group(1)) >= len(opener)
+        and not fence.group(2).strip()
+    )
+
+
+def ref_problems(book_dir: Path, checked: Checked) -> list[Problem]:
+    """Book self-checks that name no bank question, or a graded one (whose key the book would publish)."""
+    problems = []
+    for page, line, qid in quiz_refs(book_dir):
+        kind = checked.kinds.get(qid)
+        if not qid:
+            text = "a quiz block names no question. Write the question id after {quiz}."
+        elif kind is None:
+            text = (
+                f"quiz '{qid}' is not in the bank{suggest(qid, checked.kinds)}. Fix the id, or add the question "
+                "to a practice file in assignments/bank/practice/."
+            )
+        elif kind == "graded":
+            where = f"{checked.places[qid][0]}:{checked.places[qid][1]}"
+            text = (
+                f"quiz '{qid}' is a graded question ({where}); the book is public and its self-checks carry "
+                "the key. Use a practice question here."
+            )
+        else:
+            continue
+        problems.append(Problem(page, line, text))
+    return problems
+
+
+def write_schema(path: Path) -> None:
+    """Write the bank's JSON Schema atomically, so an editor never reads half a file."""
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if not path.parent.is_dir():
+        raise CourseError(f"{path}: folder {path.parent} does not exist. Create it or choose another --schema path.")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def check_course(
+    *, paths: list[Path] | None = None, reading: Path | None = None, schema_out: Path | None = None
+) -> str:
+    """Validate the bank (and, for the whole course, the book's quiz references).
+
+    Return a one-paragraph summary, or raise BankError listing every problem.
+    """
     if schema_out:
-        schema_out.write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
+        write_schema(schema_out)  # first: an author fixing a broken bank wants editor help
+    course = _course(required=not paths)
+    whole = not paths
+    paths = list(paths) if paths else [course.bank_dir]
+    reading = reading or (course.reading if course else None)
+    if reading is not None and not reading.is_file():
+        raise CourseError(f"{reading}: reading not found, so quotes cannot be checked. Pass --reading PATH.")
+    checked = check_bank(paths, load_sections(reading) if reading else None)
+    problems = checked.problems
+    book = course.book if (whole and course and course.book.is_dir()) else None
+    if book is not None:
+        problems = problems + ref_problems(book, checked)
+    if problems:
+        raise BankError([str(p) for p in problems])
+    return _summary(checked, book, reading)
+
+
+def _course(*, required: bool) -> Course | None:
+    try:
+        return find_course()
+    except CourseError:
+        if required:
+            raise
+        return None
+
+
+def _summary(checked: Checked, book: Path | None, reading: Path | None) -> str:
+    bank = checked.bank
     graded = sorted(bank.assignments())
     practice = sum(1 for q in bank.questions if bank.kind_of(q) == "practice")
-    return (
+    text = (
         f"ok: {len(bank.questions)} questions in {len(bank.files)} files; "
-        f"graded quizzes: {', '.join(graded) or 'none'}; practice questions: {practice}."
+        f"graded quizzes: {', '.join(graded) or 'none'}; practice questions: {practice}"
     )
+    if reading is None:
+        text += "; quotes NOT checked (no reading found; pass --reading PATH)"
+    if book is not None:
+        text += f"; book self-checks: {len(quiz_refs(book))}"
+    return text + "."

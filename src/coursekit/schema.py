@@ -7,14 +7,16 @@ function in ``scoring.py`` and a render function in ``static/quiz.mjs``.
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from .brief import CHAPTER_SLUGS, SECTIONS
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
 
 
 class _Strict(BaseModel):
@@ -42,7 +44,7 @@ class _Question(_Strict):
     source: Source
     chapter: Literal[CHAPTER_SLUGS]  # type: ignore[valid-type]
     tags: list[str] = []
-    bloom: Literal["remember", "understand", "apply", "analyze", "evaluate", "create"] | None = None
+    bloom: Literal[BLOOM_LEVELS] | None = None  # type: ignore[valid-type]
 
     def public(self) -> dict:
         """What a student may see before grading: no key, no explanation."""
@@ -53,19 +55,31 @@ class _Question(_Strict):
         return {**self.public(), "key": self.key(), "explanation": self.explanation}
 
 
-def _shuffled(items: list[Option], salt: str) -> list[dict]:
-    """A stable order that does not reveal the bank's order (which may be the key)."""
+def _shuffled(items: list[Option], salt: str, revealing: list[str]) -> list[dict]:
+    """A stable order that does not reveal the bank's order (which may be the key).
+
+    A hash order can equal the key by chance (half the time for two items), so an order
+    that starts with ``revealing`` is rotated by one, which always changes its first item.
+    """
 
     def rank(o: Option) -> str:
         return hashlib.sha256(f"{salt}:{o.id}".encode()).hexdigest()
 
-    return [o.model_dump() for o in sorted(items, key=rank)]
+    ordered = sorted(items, key=rank)
+    if [o.id for o in ordered[: len(revealing)]] == revealing:
+        ordered = ordered[1:] + ordered[:1]
+    return [o.model_dump() for o in ordered]
 
 
-def _unique(ids: list[str], what: str) -> None:
+def problem(field: str, message: str) -> PydanticCustomError:
+    """A rule broken by a question; ``field`` lets `coursekit check` point at its line."""
+    return PydanticCustomError("bank_rule", message, {"field": field})
+
+
+def _unique(ids: list[str], field: str, what: str) -> None:
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
-        raise ValueError(f"{what} ids must be unique; repeated: {', '.join(dup)}")
+        raise problem(field, f"{what} ids must be unique; '{', '.join(dup)}' is used more than once. Rename one")
 
 
 class SingleChoice(_Question):
@@ -76,11 +90,12 @@ class SingleChoice(_Question):
     @model_validator(mode="after")
     def _key_is_an_option(self):
         ids = [o.id for o in self.options]
-        _unique(ids, "option")
+        _unique(ids, "options", "option")
         if self.answer not in ids:
-            raise ValueError(
-                f"answer '{self.answer}' is not among the options ({', '.join(ids)}); "
-                "set `answer` to one of the option ids"
+            raise problem(
+                "answer",
+                f"answer '{self.answer}' is not among the options ({', '.join(ids)}). "
+                "Set `answer` to one of the option ids",
             )
         return self
 
@@ -99,13 +114,14 @@ class MultipleSelect(_Question):
     @model_validator(mode="after")
     def _keys_are_options(self):
         ids = [o.id for o in self.options]
-        _unique(ids, "option")
-        _unique(self.answers, "answer")
+        _unique(ids, "options", "option")
+        _unique(self.answers, "answers", "answer")
         missing = [a for a in self.answers if a not in ids]
         if missing:
-            raise ValueError(
-                f"answers {', '.join(missing)} are not among the options ({', '.join(ids)}); "
-                "list only option ids under `answers`"
+            raise problem(
+                "answers",
+                f"answers {', '.join(repr(m) for m in missing)} are not among the options ({', '.join(ids)}). "
+                "List only option ids under `answers`",
             )
         return self
 
@@ -145,14 +161,14 @@ class Ordering(_Question):
 
     @model_validator(mode="after")
     def _ids_unique(self):
-        _unique([o.id for o in self.items], "item")
+        _unique([o.id for o in self.items], "items", "item")
         return self
 
     def key(self):
         return [o.id for o in self.items]
 
     def public(self) -> dict:
-        return {**super().public(), "items": _shuffled(self.items, self.id)}
+        return {**super().public(), "items": _shuffled(self.items, self.id, self.key())}
 
 
 class Matching(_Question):
@@ -167,17 +183,30 @@ class Matching(_Question):
     def _pairs_line_up(self):
         left = [o.id for o in self.left]
         right = [o.id for o in self.right]
-        _unique(left, "left item")
-        _unique(right, "right item")
-        if sorted(self.answer) != sorted(left):
-            raise ValueError(
-                f"`answer` must map every left item exactly once; left items are "
-                f"{', '.join(left)} but `answer` maps {', '.join(self.answer) or 'none'}"
+        _unique(left, "left", "left item")
+        _unique(right, "right", "right item")
+        unknown = [k for k in self.answer if k not in left]
+        if unknown:
+            raise problem(
+                "answer",
+                f"`answer` maps {', '.join(repr(k) for k in unknown)}, which "
+                f"{'is not a left item' if len(unknown) == 1 else 'are not left items'} ({', '.join(left)}). "
+                "Use the left ids as the keys of `answer`",
+            )
+        unmapped = [k for k in left if k not in self.answer]
+        if unmapped:
+            raise problem(
+                "answer",
+                f"`answer` does not say what {', '.join(repr(k) for k in unmapped)} "
+                f"{'matches' if len(unmapped) == 1 else 'match'}. Map every left item to a right id",
             )
         bad = sorted({r for r in self.answer.values() if r not in right})
         if bad:
-            raise ValueError(
-                f"`answer` points to {', '.join(bad)}, which are not right items ({', '.join(right)})"
+            raise problem(
+                "answer",
+                f"`answer` points to {', '.join(repr(b) for b in bad)}, which "
+                f"{'is not a right item' if len(bad) == 1 else 'are not right items'} ({', '.join(right)}). "
+                "Use the right ids as the values of `answer`",
             )
         return self
 
@@ -188,34 +217,56 @@ class Matching(_Question):
         return {
             **super().public(),
             "left": [o.model_dump() for o in self.left],
-            "right": _shuffled(self.right, self.id),
+            "right": _shuffled(self.right, self.id, list(dict.fromkeys(self.answer[k.id] for k in self.left))),
         }
 
 
 Question = Annotated[
-    Union[SingleChoice, MultipleSelect, Numeric, ShortText, Ordering, Matching],
+    SingleChoice | MultipleSelect | Numeric | ShortText | Ordering | Matching,
     Field(discriminator="type"),
 ]
-QUESTION_TYPES = ("single", "multiple", "numeric", "text", "ordering", "matching")
+QUESTION_MODELS = {
+    "single": SingleChoice,
+    "multiple": MultipleSelect,
+    "numeric": Numeric,
+    "text": ShortText,
+    "ordering": Ordering,
+    "matching": Matching,
+}
+QUESTION_TYPES = tuple(QUESTION_MODELS)
 
 
-class BankFile(_Strict):
-    """One YAML file of the bank: a graded quiz (one nbgrader assignment) or a practice set."""
-
+class _FileFields(_Strict):
     kind: Literal["graded", "practice"]
     assignment: Id | None = None
     title: Text
-    questions: list[Question] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _graded_names_assignment(self):
         if self.kind == "graded" and not self.assignment:
-            raise ValueError("a graded file must name its nbgrader `assignment`")
+            raise problem("kind", "a graded file must name its nbgrader `assignment`. Add `assignment: <name>`")
         if self.kind == "practice" and self.assignment:
-            raise ValueError("a practice file has no `assignment`; remove it or set `kind: graded`")
+            raise problem("assignment", "a practice file has no `assignment`. Remove it, or set `kind: graded`")
         return self
+
+
+class BankHeader(_FileFields):
+    """A bank file with its questions left unchecked, so each question can be checked on its own."""
+
+    questions: list[object] = Field(min_length=1)
+
+
+class BankFile(_FileFields):
+    """One YAML file of the bank: a graded quiz (one nbgrader assignment) or a practice set."""
+
+    questions: list[Question] = Field(min_length=1)
 
 
 def json_schema() -> dict:
     """The JSON Schema of a bank file, for editors (``coursekit check --schema``)."""
-    return BankFile.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **BankFile.model_json_schema(),
+        "title": "coursekit question bank file",
+        "description": "One graded quiz or practice set; see assignments/bank/README.md.",
+    }
