@@ -74,7 +74,26 @@ def show(value) -> str:
     return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
 
 
+# Names authors bring from other quiz tools, and the type each one means here.
+TYPE_ALIASES = {
+    "choice": "single",
+    "mcq": "single",
+    "multiple-choice": "single",
+    "radio": "single",
+    "checkbox": "multiple",
+    "multi": "multiple",
+    "number": "numeric",
+    "short": "text",
+    "short-answer": "text",
+    "order": "ordering",
+    "sort": "ordering",
+    "match": "matching",
+}
+
+
 def suggest(word, choices) -> str:
+    if choices is QUESTION_TYPES and str(word).lower() in TYPE_ALIASES:
+        return f" (did you mean '{TYPE_ALIASES[str(word).lower()]}'?)"
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -116,7 +135,7 @@ def describe(err: dict, model, in_flow: bool = False) -> tuple[tuple, str]:
     if kind == "string_too_long":
         return loc, f"{label} is too long: at most {ctx.get('max_length')} characters, it has {len(value)}. Shorten it."
     msg = err["msg"].replace("Input should be", "must be")
-    return loc, f"{label}: {msg[0].lower()}{msg[1:]}, got {show(value)}."
+    return loc, f"{label} {msg[0].lower()}{msg[1:]}, got {show(value)}."
 
 
 def _wrong_type(label: str, expected: str, value) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -16,9 +17,9 @@ from .errors import BankError, CourseError
 from .reading import load_sections
 from .schema import json_schema
 
-# The opening fence of a quiz directive: ```{quiz} ID  or  :::{quiz} ID
-_QUIZ = re.compile(r"^\s*(`{3,}|:{3,})\{quiz\}[ \t]*(\S*)")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+# A fence line: ``` or ~~~ (code or directive) or ::: (directive), then its info string.
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})(.*)$")
+_QUIZ_INFO = re.compile(r"^\{quiz\}[ \t]*(\S*)")
 _SKIP_DIRS = {"_build", "node_modules", ".ipynb_checkpoints"}
 
 
@@ -36,28 +37,27 @@ def quiz_refs(book_dir: Path) -> list[tuple[Path, int, str]]:
 
 
 def _refs_in(text: str) -> list[tuple[int, str]]:
-    found, literal = [], None  # literal: the fence that opened a code block, while inside one
+    found, open_fences = [], []  # open_fences: (fence, is_literal) of the blocks we are inside
     for n, line in enumerate(text.splitlines(), start=1):
         fence = _FENCE.match(line)
-        if literal:
-            literal = None if _closes(fence, literal) else literal
+        if not fence:
             continue
-        quiz = _QUIZ.match(line)
-        if quiz:
-            found.append((n, quiz.group(2)))
-        elif fence and not fence.group(2).strip().startswith("{"):
-            literal = fence.group(1)
+        marks, info = fence.group(1), fence.group(2).strip()
+        if open_fences and _closes(marks, info, open_fences[-1][0]):
+            open_fences.pop()
+        elif open_fences and open_fences[-1][1]:
+            continue  # inside literal code: nothing is a directive
+        else:
+            quiz = _QUIZ_INFO.match(info)
+            if quiz:
+                found.append((n, quiz.group(1)))
+            open_fences.append((marks, not info.startswith("{")))
     return found
 
 
-def _closes(fence, opener: str) -> bool:
-    """Does this line close a code block opened by ``opener`` (same character, at least as long, no info)?"""
-    return (
-        bool(fence)
-        and fence.group(1)[0] == opener[0]
-        and len(fence.group(1)) >= len(opener)
-        and not fence.group(2).strip()
-    )
+def _closes(marks: str, info: str, opener: str) -> bool:
+    """Does this fence close a block opened by ``opener`` (same character, at least as long, no info)?"""
+    return not info and marks[0] == opener[0] and len(marks) >= len(opener)
 
 
 def ref_problems(book_dir: Path, checked: Checked) -> list[Problem]:
@@ -121,12 +121,16 @@ def check_course(
 
 
 def _course(*, required: bool) -> Course | None:
+    """The course around the cwd, with paths relative to the cwd when inside it (shorter messages)."""
     try:
-        return find_course()
+        course = find_course()
     except CourseError:
         if required:
             raise
         return None
+    with contextlib.suppress(ValueError):
+        return Course(course.root.relative_to(Path.cwd().resolve()))
+    return course
 
 
 def _summary(checked: Checked, book: Path | None, reading: Path | None) -> str:

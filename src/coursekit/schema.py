@@ -118,10 +118,9 @@ class MultipleSelect(_Question):
         _unique(self.answers, "answers", "answer")
         missing = [a for a in self.answers if a not in ids]
         if missing:
+            what = f"answer {missing[0]!r} is" if len(missing) == 1 else f"answers {', '.join(map(repr, missing))} are"
             raise problem(
-                "answers",
-                f"answers {', '.join(repr(m) for m in missing)} are not among the options ({', '.join(ids)}). "
-                "List only option ids under `answers`",
+                "answers", f"{what} not among the options ({', '.join(ids)}). List only option ids under `answers`"
             )
         return self
 

@@ -67,10 +67,22 @@ def score_multiple(q: MultipleSelect, value) -> Score:
     return _fraction(q, (right - wrong) / len(q.answers))
 
 
+def _finite(value) -> float | None:
+    """The value as a finite float; None for non-numbers, NaN, infinities and ints too big for a float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer with hundreds of digits
+        return None
+    return number if math.isfinite(number) else None
+
+
 def score_numeric(q: Numeric, value) -> Score:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    number = _finite(value)
+    if number is None:
         return _invalid(q, "expected a number")
-    return _fraction(q, 1.0 if abs(value - q.answer) <= q.tolerance + 1e-9 else 0.0)
+    return _fraction(q, 1.0 if abs(number - q.answer) <= q.tolerance + 1e-9 else 0.0)
 
 
 def normalize_text(text: str) -> str:
