@@ -1,0 +1,356 @@
+// quiz.mjs: the coursekit quiz widget, one render function per question type.
+//
+// The same module runs in JupyterLab / Notebook 7 / VS Code (anywidget, with a kernel) and in the
+// book's static pages (MyST's {anywidget} directive: `model.get` only, no kernel, maybe no `on`).
+// It imports nothing, so it works offline. It never reads a key in graded mode: graded models
+// carry only the question's public view.
+
+// ---------- practice feedback ----------
+
+// A copy of scoring.py's rules, used ONLY to give practice feedback in the browser.
+// scoring.py is the authority for grading; keep the two in step (tests/widgets checks parity).
+const normalize = (s) =>
+  s
+    .normalize("NFKC")
+    .toUpperCase()
+    .toLowerCase() // upper-then-lower approximates Python's casefold (ß → ss)
+    .replace(/[\p{P}\p{S}\p{Z}]/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+const isIdList = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
+const SCORERS = {
+  single: (q, v) => (typeof v !== "string" || !q.options.some((o) => o.id === v) ? null : v === q.key ? 1 : 0),
+  multiple(q, v) {
+    if (!isIdList(v) || v.some((id) => !q.options.some((o) => o.id === id))) return null;
+    const picked = new Set(v);
+    const right = [...picked].filter((id) => q.key.includes(id)).length;
+    return (right - (picked.size - right)) / q.key.length;
+  },
+  numeric: (q, v) =>
+    typeof v !== "number" || !Number.isFinite(v) ? null : Math.abs(v - q.key) <= (q.tolerance || 0) + 1e-9 ? 1 : 0,
+  text: (q, v) => (typeof v !== "string" ? null : q.key.map(normalize).includes(normalize(v)) ? 1 : 0),
+  ordering(q, v) {
+    const key = q.key;
+    if (!isIdList(v) || [...v].sort().join("\n") !== [...key].sort().join("\n")) return null;
+    let pairs = 0;
+    let concordant = 0;
+    key.forEach((a, i) => key.slice(i + 1).forEach((b) => (pairs++, (concordant += v.indexOf(a) < v.indexOf(b)))));
+    return (2 * concordant - pairs) / pairs;
+  },
+  matching(q, v) {
+    if (!v || typeof v !== "object" || Array.isArray(v)) return null;
+    if (Object.values(v).some((r) => typeof r !== "string") || Object.keys(v).some((l) => !(l in q.key))) return null;
+    const lefts = Object.keys(q.key);
+    return lefts.filter((l) => v[l] === q.key[l]).length / lefts.length;
+  },
+};
+
+/** The practice verdict of `value`: {verdict, fraction}, like scoring.score. */
+export function check(question, value) {
+  if (value === null || value === undefined) return { verdict: "unanswered", fraction: 0 };
+  const raw = SCORERS[question.type]?.(question, value);
+  if (raw === null || raw === undefined) return { verdict: "invalid", fraction: 0 };
+  const fraction = Math.min(1, Math.max(0, raw));
+  return { verdict: fraction === 1 ? "correct" : fraction === 0 ? "incorrect" : "partial", fraction };
+}
+
+// ---------- shared helpers ----------
+
+let serial = 0;
+// Several widgets (and several copies of this module) can share one page: ids must not collide.
+const uid = (what) => `ck-${what}-${Math.random().toString(36).slice(2, 8)}${++serial}`;
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "html") el.innerHTML = v; // only ever given markdown() output, which is escaped
+    else el.setAttribute(k === "cls" ? "class" : k, v === true ? "" : v);
+  }
+  el.append(...children.filter((c) => c !== null && c !== undefined));
+  return el;
+}
+
+const ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ESC[c]);
+const safeUrl = (url) => /^(https?:|mailto:)/i.test(url) || !/^[a-z][a-z0-9+.-]*:/i.test(url);
+
+/** A safe Markdown subset (**bold**, *em*, `code`, [links](url)) of one line; the text is escaped first. */
+function inline(text) {
+  const codes = [];
+  let s = escapeHtml(String(text).replace(/\0/g, ""));
+  s = s.replace(/`([^`]+)`/g, (_, c) => `\0${codes.push(c) - 1}\0`);
+  s = s.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, label, url) =>
+    safeUrl(url) ? `<a href="${url}" target="_blank" rel="noopener noreferrer">${label}</a>` : label,
+  );
+  s = s.replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>").replace(/\*([^*\s][^*]*)\*/g, "<em>$1</em>");
+  return s.replace(/\0(\d+)\0/g, (_, i) => `<code>${codes[i]}</code>`);
+}
+/** Paragraphs of the subset: blank lines separate paragraphs. */
+const markdown = (text) =>
+  String(text ?? "")
+    .split(/\n\s*\n/)
+    .filter((p) => p.trim())
+    .map((p) => `<p>${inline(p.trim().replace(/\s*\n\s*/g, " "))}</p>`)
+    .join("");
+/** The words of a Markdown line without its markup, for aria-labels and <option>s. */
+const plain = (text) =>
+  String(text)
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
+    .replace(/[*`]/g, "");
+
+const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+// ---------- one render function per question type ----------
+// Each returns {node, show(value), draft(), focus()}: `show` puts a value on screen (from Python or
+// a reset), `draft` reads what is on screen. `ui` carries ids and the callbacks into the shell.
+
+function choices(q, ui, type) {
+  const name = ui.id("opt");
+  const inputs = q.options.map((o) =>
+    h("input", { type, name, value: o.id, onchange: () => (type === "radio" ? ui.answer(o.id) : ui.edited()) }),
+  );
+  const rows = q.options.map((o, i) => h("label", { cls: "ck-choice" }, inputs[i], h("span", { html: inline(o.text) })));
+  const role = type === "radio" ? "radiogroup" : "group";
+  const node = h("div", { cls: "ck-choices", role, "aria-labelledby": ui.promptId, "aria-describedby": ui.helpId }, ...rows);
+  return { node, inputs, focus: () => (inputs.find((i) => i.checked) || inputs[0]).focus() };
+}
+
+function single(q, ui) {
+  const view = choices(q, ui, "radio");
+  view.show = (v) => view.inputs.forEach((i) => (i.checked = i.value === v));
+  view.draft = () => view.inputs.find((i) => i.checked)?.value ?? null;
+  return view;
+}
+
+function multiple(q, ui) {
+  const view = choices(q, ui, "checkbox");
+  view.show = (v) => view.inputs.forEach((i) => (i.checked = Array.isArray(v) && v.includes(i.value)));
+  view.draft = () => view.inputs.filter((i) => i.checked).map((i) => i.value);
+  return view;
+}
+
+function field(q, ui, attrs, parse, suffix) {
+  const input = h("input", {
+    type: "text",
+    id: ui.id("field"),
+    autocomplete: "off",
+    spellcheck: "false",
+    "aria-labelledby": ui.promptId,
+    "aria-describedby": ui.helpId,
+    oninput: () => ui.edited(false),
+    onchange: () => ui.edited(),
+    onkeydown: (e) => e.key === "Enter" && (e.preventDefault(), ui.submit()),
+    ...attrs,
+  });
+  const node = h("div", { cls: "ck-field" }, input, suffix ? h("span", { cls: "ck-unit" }, suffix) : null);
+  const show = (v) => (input.value = v === null || v === undefined ? "" : String(v));
+  return { node, show, draft: () => parse(input.value.trim()), focus: () => input.focus() };
+}
+
+function numeric(q, ui) {
+  return field(q, ui, { inputmode: "decimal", cls: "ck-number" }, (s) => {
+    if (!s) return null;
+    const n = Number(/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s) ? s.replace(/,/g, "") : s);
+    return Number.isFinite(n) ? n : { problem: `“${s}” is not a number. Type digits only, for example 1953.` };
+  }, q.unit);
+}
+
+function text(q, ui) {
+  return field(q, ui, { cls: "ck-text" }, (s) => s || null);
+}
+
+function ordering(q, ui) {
+  const items = Object.fromEntries(q.items.map((o) => [o.id, o]));
+  let order = q.items.map((o) => o.id);
+  const rows = {};
+  const list = h("ol", { cls: "ck-order", "aria-labelledby": ui.promptId, "aria-describedby": ui.helpId });
+  const moved = h("div", { cls: "ck-sr-only", "aria-live": "polite" });
+
+  function move(id, step, btn) {
+    const from = order.indexOf(id);
+    const to = from + step;
+    if (to < 0 || to >= order.length) return;
+    [order[from], order[to]] = [order[to], order[from]];
+    layout();
+    const [up, down] = rows[id].buttons;
+    (btn.disabled ? (btn === up ? down : up) : btn).focus(); // moving a node drops its focus: restore it
+    moved.textContent = `${plain(items[id].text)} moved to position ${to + 1} of ${order.length}.`;
+    ui.edited();
+  }
+  for (const o of q.items) {
+    const name = plain(o.text);
+    const up = h("button", { type: "button", cls: "ck-move", "aria-label": `Move up: ${name}` }, "↑ Up");
+    const down = h("button", { type: "button", cls: "ck-move", "aria-label": `Move down: ${name}` }, "↓ Down");
+    up.addEventListener("click", () => move(o.id, -1, up));
+    down.addEventListener("click", () => move(o.id, +1, down));
+    const li = h("li", { cls: "ck-item" }, h("span", { cls: "ck-item-text", html: inline(o.text) }), up, down);
+    rows[o.id] = { li, buttons: [up, down] };
+  }
+  function layout() {
+    list.append(...order.map((id) => rows[id].li));
+    order.forEach((id, i) => {
+      rows[id].buttons[0].disabled = i === 0;
+      rows[id].buttons[1].disabled = i === order.length - 1;
+    });
+  }
+  function show(v) {
+    const valid = Array.isArray(v) && v.length === order.length && v.every((id) => id in items);
+    order = valid ? [...v] : q.items.map((o) => o.id);
+    layout();
+  }
+  layout();
+  const focus = () => rows[order[0]].buttons[1].focus();
+  return { node: h("div", {}, list, moved), show, draft: () => [...order], focus };
+}
+
+function matching(q, ui) {
+  const selects = q.left.map((l) => {
+    const id = ui.id("match");
+    const select = h(
+      "select",
+      { id, "data-left": l.id, onchange: () => ui.edited() },
+      h("option", { value: "" }, "Choose…"),
+      ...q.right.map((r) => h("option", { value: r.id }, plain(r.text))),
+    );
+    return [h("label", { for: id, html: inline(l.text) }), select];
+  });
+  const node = h(
+    "div",
+    { cls: "ck-matches", role: "group", "aria-labelledby": ui.promptId, "aria-describedby": ui.helpId },
+    ...selects.map(([label, select]) => h("div", { cls: "ck-pair" }, label, select)),
+  );
+  const show = (v) => selects.forEach(([, s]) => (s.value = (v && v[s.dataset.left]) || ""));
+  const draft = () => {
+    const chosen = selects.filter(([, s]) => s.value).map(([, s]) => [s.dataset.left, s.value]);
+    return chosen.length ? Object.fromEntries(chosen) : null;
+  };
+  return { node, show, draft, focus: () => selects[0][1].focus() };
+}
+
+const TYPES = { single, multiple, numeric, text, ordering, matching };
+const HELP = {
+  single: "Choose one answer.",
+  multiple: "Choose all that apply.",
+  numeric: "Type a number.",
+  text: "Type a short answer.",
+  ordering: "Put the items in order with the Up and Down buttons.",
+  matching: "Match each item with one choice from its list.",
+};
+
+// ---------- the shell: prompt, feedback / status, buttons, model sync ----------
+
+const VERDICTS = {
+  correct: ["✓", "Correct."],
+  partial: ["◐", "Partly correct"],
+  incorrect: ["✗", "Not correct."],
+  invalid: ["⚠", "This answer cannot be checked."],
+};
+
+function feedbackNodes(q, result) {
+  const [icon, label] = VERDICTS[result.verdict] || VERDICTS.invalid;
+  const share = result.verdict === "partial" ? ` (${Math.round(result.fraction * 100)}% of the credit).` : "";
+  return [
+    h("p", { cls: `ck-verdict ck-${result.verdict}` }, h("span", { "aria-hidden": "true" }, icon), " ", h("strong", {}, label + share)),
+    q.explanation ? h("div", { cls: "ck-explanation", html: markdown(q.explanation) }) : null,
+  ];
+}
+
+function render({ model, el }) {
+  const q = model.get("question") || {};
+  const graded = model.get("mode") === "graded";
+  const make = TYPES[q.type];
+  if (!make) {
+    el.append(h("p", { cls: "ck-quiz", role: "alert" }, `This question cannot be shown (unknown type “${q.type}”).`));
+    return;
+  }
+  const ids = { promptId: uid("prompt"), helpId: uid("help") };
+  const stored = () => model.get("value") ?? null;
+  let current = stored();
+  const feedback = h("div", { cls: "ck-feedback", role: "status" });
+  const say = (...nodes) => feedback.replaceChildren(...nodes.filter(Boolean));
+  const showStatus = (changed) => {
+    const text = model.get("status") || (changed || current !== null ? "Answer recorded" : "Not answered yet.");
+    say(h("p", { cls: "ck-status" }, h("span", { "aria-hidden": "true" }, current === null ? "○ " : "● "), text));
+  };
+  const showResult = () => (current === null ? say() : say(...feedbackNodes(q, check(q, current))));
+  const reflect = (changed) => (graded ? showStatus(changed) : showResult());
+
+  function commit(v) {
+    current = v;
+    if (typeof model.set === "function") model.set("value", v);
+    if (typeof model.save_changes === "function") model.save_changes(); // absent in static pages
+    reflect(true);
+    actions.sync();
+  }
+  const ui = {
+    ...ids,
+    id: uid,
+    answer: (v) => commit(v), // a choice that is its own answer (single choice)
+    edited(final = true) {
+      if (graded && final) return submit();
+      if (!graded && current !== null && !same(view.draft(), current)) say(); // stale feedback would mislead
+    },
+    submit: () => submit(),
+  };
+  const view = make(q, ui);
+  const warn = (text) => say(h("p", { cls: "ck-verdict ck-invalid" }, h("span", { "aria-hidden": "true" }, "⚠ "), text));
+  function submit() {
+    const v = view.draft();
+    if (v && v.problem) return warn(v.problem);
+    if (!graded && (v === null || (Array.isArray(v) && !v.length))) return warn("Answer first, then press Check.");
+    if (!graded || !same(v, current)) commit(v);
+  }
+  const reset = () => (commit(null), view.show(null), view.focus());
+  const actions = buttons(q, graded, submit, reset, () => current !== null);
+
+  const meta = `${graded ? "Quiz question" : "Self-check"} · ${q.points ?? 1} ${q.points === 1 ? "point" : "points"}`;
+  el.append(
+    h(
+      "div",
+      { cls: `ck-quiz ck-${graded ? "graded" : "practice"}`, "data-type": q.type },
+      h("p", { cls: "ck-meta" }, meta),
+      h("div", { cls: "ck-prompt", id: ids.promptId, html: markdown(q.prompt) }),
+      h("p", { cls: "ck-help", id: ids.helpId }, HELP[q.type]),
+      view.node,
+      actions.node,
+      feedback,
+    ),
+  );
+  view.show(current);
+  reflect(false);
+  actions.sync();
+
+  // Python setting `value` (or `status`) must look exactly like the student doing it.
+  const onValue = () => {
+    if (same(stored(), current)) return;
+    current = stored();
+    view.show(current);
+    reflect(true);
+    actions.sync();
+  };
+  const onStatus = () => graded && showStatus(true);
+  if (typeof model.on === "function") {
+    model.on("change:value", onValue);
+    model.on("change:status", onStatus);
+  }
+  return () => {
+    if (typeof model.off === "function") {
+      model.off("change:value", onValue);
+      model.off("change:status", onStatus);
+    }
+  };
+}
+
+/** Check / Try again (practice) or Save (graded, for types a single change cannot express). */
+function buttons(q, graded, submit, reset, answered) {
+  const saveLabel = q.type === "ordering" ? "Save this order" : "Save answer";
+  const needed = q.type !== "single" && !(graded && (q.type === "multiple" || q.type === "matching"));
+  const main = needed ? h("button", { type: "button", cls: "ck-primary", onclick: submit }, graded ? saveLabel : "Check") : null;
+  const again = graded ? null : h("button", { type: "button", onclick: reset }, "Try again");
+  const node = h("div", { cls: "ck-actions" }, main, again);
+  return { node, sync: () => again && (again.hidden = !answered()) };
+}
+
+export default { render };
