@@ -1,0 +1,121 @@
+"""``coursekit generate``: write each graded quiz's nbgrader source notebook from the bank.
+
+``assignments/source/<name>/`` gets ``<name>.ipynb`` (locked cells only: intro, setup, and per
+question an ask cell and a grade cell) and ``<name>.questions.json`` (the public view: no key).
+Output is byte-for-byte deterministic, so ``--check`` can detect any drift from the bank.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .bank import load_bank
+from .course import Course, find_course
+from .errors import CourseError
+from .reading import load_reading
+from .schema import BankFile
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def _nbgrader(grade_id: str, *, points: float | None = None) -> dict:
+    meta = {"grade": points is not None, "grade_id": grade_id, "locked": True, "schema_version": 3}
+    meta.update({"solution": False, "task": False})
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _intro(quiz: BankFile) -> str:
+    name = quiz.assignment
+    total = sum(q.points for q in quiz.questions)
+    return f"""# {quiz.title}
+
+This graded quiz has **{len(quiz.questions)} questions** worth **{total:g} points** in all.
+
+**How to answer**
+
+1. Run all cells (*Run → Run All Cells*). Each question appears as a widget under its number.
+2. Answer with the mouse or the keyboard (Tab moves between controls; arrow keys, Space and Enter work as usual).
+3. Every change is saved at once to `{name}.answers.json`, next to this notebook. Answers survive closing the
+   notebook, restarting the kernel and *Restart and Run All*.
+4. The cell under each question says what was recorded, or that the question is not answered yet. It never shows
+   the correct answer: you get feedback after grading.
+
+**Submitting**: submit through nbgrader (the *Assignments* tab, or `nbgrader submit {name}`) and keep
+`{name}.answers.json` in the folder: it holds your answers. The cells are locked; nbgrader restores them when grading,
+so editing them changes nothing.
+"""
+
+
+def _cell(kind: str, cell_id: str, source: str, meta: dict) -> dict:
+    cell = {"cell_type": kind, "id": cell_id, "metadata": meta, "source": source.splitlines(keepends=True)}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    return cell
+
+
+def build_notebook(quiz: BankFile) -> str:
+    """The source notebook of a graded quiz, as nbformat 4.5 JSON text (written as nbformat itself would)."""
+    setup = f'from coursekit.quiz import Quiz\n\nquiz = Quiz("{quiz.assignment}")'
+    cells = [
+        _cell("markdown", "intro", _intro(quiz), _nbgrader("intro")),
+        _cell("code", "setup", setup, _nbgrader("setup")),
+    ]
+    for q in quiz.questions:
+        cells.append(_cell("code", f"a-{q.id}", f'quiz.ask("{q.id}")', _nbgrader(f"ask-{q.id}")))
+        cells.append(_cell("code", f"g-{q.id}", f'quiz.grade("{q.id}")', _nbgrader(q.id, points=float(q.points))))
+    metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+    # nbformat's own writer uses these settings; importing nbformat would cost seconds.
+    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def build_questions(quiz: BankFile) -> str:
+    """The public questions file: what the notebook's widgets show. Holds no key."""
+    data = {
+        "schema": 1,
+        "quiz": quiz.assignment,
+        "title": quiz.title,
+        "questions": [q.public() for q in quiz.questions],
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def outputs(course: Course, quiz: BankFile) -> dict[Path, str]:
+    folder = course.assignments / "source" / quiz.assignment
+    return {
+        folder / f"{quiz.assignment}.ipynb": build_notebook(quiz),
+        folder / f"{quiz.assignment}.questions.json": build_questions(quiz),
+    }
+
+
+def selected_quizzes(course: Course, names: list[str] | None) -> list[BankFile]:
+    reading = load_reading(course.reading) if course.reading.is_file() else None
+    bank = load_bank([course.bank_dir], reading=reading)
+    return [bank.assignment(n) for n in (names or sorted(bank.assignments()))]
+
+
+def generate_assignments(*, names: list[str] | None = None, check: bool = False) -> list[Path]:
+    """Write (or with ``check``, compare) every selected quiz's source files; return their paths."""
+    course = find_course()
+    written = []
+    for quiz in selected_quizzes(course, names):
+        for path, text in outputs(course, quiz).items():
+            current = path.read_text(encoding="utf-8") if path.is_file() else None
+            if check:
+                if current != text:
+                    what = "is missing" if current is None else "differs from the bank"
+                    raise CourseError(f"{path}: {what}; run `coursekit generate {quiz.assignment}` and commit it.")
+                continue
+            if current != text:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.tmp")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(path)  # atomic: a half-written notebook is never left behind
+                print(f"wrote {path.relative_to(course.root)}")
+            written.append(path)
+    if check:
+        print(f"ok: the quiz notebooks in {course.assignments / 'source'} match the bank.")
+    return written

@@ -1,0 +1,53 @@
+"""Grading a quiz's answers against its key: pure, shared by the kernel, `coursekit audit` and the parallel grader.
+
+``load_quiz`` is the one place that finds a graded quiz's key in the bank; it reads only the
+quiz's own bank file when it can, so a grading kernel starts fast.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from .bank import load_bank
+from .course import Course
+from .errors import CourseError
+from .schema import BankFile
+from .scoring import Score, score
+
+
+def grade_answers(questions: Iterable, answers: dict) -> dict[str, Score]:
+    """The score of every question, by id; a missing answer scores 0 as unanswered."""
+    answers = answers if isinstance(answers, dict) else {}
+    return {q.id: score(q, answers.get(q.id)) for q in questions}
+
+
+def unknown_ids(questions: Iterable, answers: dict) -> list[str]:
+    """Answer ids that name no question of the quiz (ignored in grading, reported in feedback)."""
+    known = {q.id for q in questions}
+    return sorted(str(k)[:60] for k in answers if k not in known)
+
+
+def load_quiz(course: Course, name: str) -> BankFile:
+    """The graded bank file of quiz ``name``: ``bank/<name>.yaml`` if it defines it, else a search of the bank."""
+    own = course.bank_dir / f"{name}.yaml"
+    if own.is_file():
+        quiz = next(iter(load_bank([own]).files.values()))
+        if quiz.kind == "graded" and quiz.assignment == name:
+            return quiz
+    return load_bank([course.bank_dir]).assignment(name)
+
+
+def show_key_setting(course: Course) -> bool:
+    """``[feedback] show_key`` from assignments/coursekit.toml (default false: no key in feedback)."""
+    path: Path = course.settings
+    if not path.is_file():
+        return False
+    try:
+        value = tomllib.loads(path.read_text(encoding="utf-8")).get("feedback", {}).get("show_key", False)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError) as e:
+        raise CourseError(f"{path}: not valid TOML ({e}); fix it or delete it to use the defaults") from None
+    if not isinstance(value, bool):
+        raise CourseError(f"{path}: [feedback] show_key must be true or false, not {value!r}")
+    return value

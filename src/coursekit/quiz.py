@@ -1,0 +1,199 @@
+"""The quiz helper inside a graded notebook: show each question, save answers, grade them under nbgrader.
+
+A generated quiz notebook runs ``quiz = Quiz("<name>")``, then ``quiz.ask(qid)`` (the widget)
+and ``quiz.grade(qid)`` (a locked nbgrader grade cell) per question. Three situations:
+
+* a student working: answers are saved to ``<name>.answers.json`` on every change; ``grade``
+  says "recorded" or "not answered yet" and never reveals the key;
+* ``nbgrader validate`` (NBGRADER_EXECUTION=validate): an unanswered question writes one line
+  to stderr, which makes the validator list it as failed; answered ones pass;
+* ``nbgrader autograde`` (NBGRADER_EXECUTION=autograde): ``grade`` scores the answers file
+  against the bank, prints feedback to stdout only, and returns the points as a plain float
+  (nbgrader reads a grade cell's last value as partial credit; stderr or an error scores 0).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from .answers import answers_path, read_answers, write_answer
+
+SOURCE_NOTE = (
+    "Note: this notebook is in the course's source/ folder, so answers are kept in memory only "
+    "(an answers file here would be released to students)."
+)
+
+
+class QuizSetupError(RuntimeError):
+    """The quiz cannot run here; the message says why and what to do."""
+
+
+def _mode() -> str:
+    return os.environ.get("NBGRADER_EXECUTION", "")
+
+
+def _in_course_source(folder: Path) -> bool:
+    """Is ``folder`` an assignment folder inside an nbgrader course's source/ directory?"""
+    return folder.parent.name == "source" and (folder.parent.parent / "nbgrader_config.py").is_file()
+
+
+class Quiz:
+    """The graded quiz ``name``, run from the folder that holds ``<name>.questions.json``."""
+
+    def __init__(self, name: str, folder: str | os.PathLike | None = None):
+        self.name = name
+        self.folder = Path(folder) if folder else Path.cwd()
+        public_file = self.folder / f"{name}.questions.json"
+        try:
+            data = json.loads(public_file.read_text(encoding="utf-8"))
+            self._public = {q["id"]: q for q in data["questions"]}
+        except FileNotFoundError:
+            raise QuizSetupError(
+                f"{public_file.name} was not found in {self.folder}. Run this notebook from its folder "
+                f"(the one that holds {name}.ipynb and {public_file.name}); do not move the notebook alone."
+            ) from None
+        except (ValueError, KeyError, TypeError) as e:
+            raise QuizSetupError(f"{public_file} is damaged ({e}); fetch the assignment again.") from None
+        self._order = list(self._public)
+        self._memory: dict | None = None  # answers kept in memory instead of a file
+        self._graded = None  # (questions by id, answers, show_key) once loaded under autograde
+        self.answers_file = answers_path(self.folder, name)
+        if not _mode() and _in_course_source(self.folder):
+            self._memory = {}
+            print(SOURCE_NOTE)
+
+    # ---------- answering ----------
+
+    def _saved(self) -> dict:
+        if self._memory is not None:
+            return self._memory
+        return read_answers(self.answers_file).values
+
+    def _number(self, qid: str) -> int:
+        return self._order.index(qid) + 1
+
+    def _known(self, qid: str) -> dict:
+        if qid not in self._public:
+            raise QuizSetupError(f"'{qid}' is not a question of quiz '{self.name}'; do not edit the quiz cells.")
+        return self._public[qid]
+
+    def ask(self, qid: str):
+        """The widget for question ``qid``, showing the saved answer; changes are saved at once."""
+        public = self._known(qid)
+        if _mode():  # nbgrader runs without a front end: show the question as text, create nothing
+            return _QuestionText(self._number(qid), public)
+        from .widget import QuizWidget  # imported here so autograde kernels never load ipywidgets
+
+        widget = QuizWidget.graded(public, value=self._saved().get(qid))
+        widget.observe(lambda change: self._record(widget, qid, change["new"]), names="value")
+        return widget
+
+    def _record(self, widget, qid: str, value) -> None:
+        if self._memory is not None:
+            self._memory[qid] = value
+            widget.status = "Answer recorded (in memory only: this is the course's source folder)"
+            return
+        try:
+            write_answer(self.answers_file, qid, value)
+        except (OSError, TypeError, ValueError) as e:
+            widget.status = f"Could not save the answer ({type(e).__name__}: {e}); check the folder is writable."
+            return
+        widget.status = "Answer recorded" if value is not None else "Answer cleared"
+
+    # ---------- grading ----------
+
+    def grade(self, qid: str):
+        """Under autograde: print feedback, return the points. Otherwise: say what is recorded."""
+        if _mode() == "autograde":
+            return self._autograde(qid)
+        public = self._known(qid)
+        value = self._saved().get(qid)
+        label = f"Question {self._number(qid)}"
+        if value is None:
+            # nbgrader validate lists a grade cell with stderr output as failed: exactly the unanswered ones.
+            print(f"{label}: not answered yet.", file=sys.stderr if _mode() == "validate" else sys.stdout)
+            return None
+        print(f"{label}: recorded: {_public_words(public, value)}")
+        return None
+
+    def _autograde(self, qid: str) -> float:
+        if self._graded is None:
+            self._graded = self._load_for_grading()
+        questions, answers, show_key = self._graded
+        try:
+            return _grade_one(questions, answers, show_key, qid, first=qid == self._order[0])
+        except Exception as e:  # never a traceback or stderr for a grade: 0 points and a line for the grader
+            print(f"Question '{qid}' could not be graded ({type(e).__name__}: {e}); 0 points. Grader: see the log.")
+            return 0.0
+
+    def _load_for_grading(self):
+        from .course import find_course
+        from .errors import CourseError
+        from .grading import load_quiz, show_key_setting
+
+        try:
+            course = find_course(self.folder)
+            quiz = load_quiz(course, self.name)
+            show_key = show_key_setting(course)
+        except CourseError as e:
+            # An error output scores 0: the grader sees this message instead of silent full or zero credit.
+            raise QuizSetupError(
+                f"coursekit cannot find the key for quiz '{self.name}' from {self.folder}: {e} "
+                "Grader: run nbgrader from the course's assignments/ folder, or set COURSEKIT_COURSE."
+            ) from None
+        return {q.id: q for q in quiz.questions}, read_answers(self.answers_file), show_key
+
+
+def _grade_one(questions: dict, answers, show_key: bool, qid: str, first: bool) -> float:
+    from .feedback import feedback_lines
+    from .grading import unknown_ids
+    from .scoring import score
+
+    lines = []
+    if first and answers.problem:
+        lines.append(f"Note: {answers.problem}; every question scores 0.")
+    elif first and not answers.exists:
+        lines.append("Note: no answers file was submitted; every question scores 0.")
+    if first and answers.values and (extra := unknown_ids(questions.values(), answers.values)):
+        lines.append(f"Note: answers for unknown question ids were ignored: {', '.join(extra[:5])}.")
+    q = questions.get(qid)
+    if q is None:
+        print("\n".join([*lines, f"Question '{qid}' is not in the bank for this quiz; 0 points."]))
+        return 0.0
+    value = answers.values.get(qid)
+    result = score(q, value)
+    print("\n".join([*lines, *feedback_lines(q, value, result, show_key)]))
+    return float(result.points)
+
+
+def _public_words(public: dict, value) -> str:
+    """A recorded answer in words, using only the public view (no key)."""
+    names = {o["id"]: o["text"] for part in ("options", "items", "left", "right") for o in public.get(part, [])}
+    if isinstance(value, dict):
+        text = "; ".join(f"{names.get(k, k)} → {names.get(v, v)}" for k, v in value.items())
+    elif isinstance(value, list):
+        text = (" → " if public.get("type") == "ordering" else "; ").join(str(names.get(v, v)) for v in value)
+    elif isinstance(value, str):
+        text = names.get(value, f'"{value}"')
+    else:
+        text = f"{value} {public.get('unit') or ''}".strip()
+    text = " ".join(text.split())
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+class _QuestionText:
+    """A question shown as text where no widget front end exists (nbgrader's runs, feedback HTML)."""
+
+    def __init__(self, number: int, public: dict):
+        self.number, self.public = number, public
+
+    def __repr__(self) -> str:
+        q = self.public
+        lines = [f"Question {self.number} ({q['points']:g} point(s)): {' '.join(q['prompt'].split())}"]
+        for part in ("options", "items", "left", "right"):
+            if q.get(part):
+                lines.append(f"  {part}: " + " | ".join(o["text"] for o in q[part]))
+        return "\n".join(lines)
