@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(SPEC))
         return 0
     if argv != ["--directive", "quiz"]:
-        print(f"coursekit quiz plugin: unexpected arguments {argv}; it only provides the quiz directive", file=sys.stderr)
+        print(f"coursekit quiz plugin: unexpected arguments {argv}; it provides only `quiz`", file=sys.stderr)
         return 2
     try:
         data = json.load(sys.stdin)

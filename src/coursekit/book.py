@@ -1,0 +1,171 @@
+"""``coursekit book``: build the Jupyter Book strictly (offline), then try the HTML site.
+
+The content build (``jupyter book build --site --strict``) proves the book is valid and writes the
+MyST AST of every page to ``_build/site/content``. The HTML build needs the book theme, which
+Jupyter Book 2 downloads from the MyST template service: without network that step is reported in
+one line and skipped, because the content build is already complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .course import find_course
+from .errors import CourseError
+
+MIN_NODE = 18
+PREFIX = "  book │ "
+# mystmd marks problems with these icons; --strict stops the build on errors ("stopping build").
+_PROBLEM = re.compile(r"⛔|⚠️|^\{quiz\}")
+_OFFLINE = re.compile(r"ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo|fetch failed|network", re.I)
+_THEME = re.compile(r"Querying template metadata|Fetching template|template", re.I)
+
+
+@dataclass
+class Run:
+    code: int
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def build_book(*, book_dir: Path | None = None, html: bool = True, execute: bool = True) -> dict[str, Path]:
+    """Build the book in ``book_dir`` (default: the course's book/); return the outputs that were built."""
+    book = (book_dir or find_course().book).resolve()
+    if not (book / "myst.yml").is_file():
+        raise CourseError(f"{book}: no myst.yml here; pass the book folder with --book (default: the course's book/)")
+    env = _tool_env()
+    _check_node(env)
+    outputs: dict[str, Path] = {}
+    with _root_config(env) if execute else _nothing():
+        site = _jupyter_book(["build", "--site", "--strict"] + (["--execute"] if execute else []), book, env)
+    theme_offline = site.code != 0 and _theme_unreachable(site)
+    _raise_on_problems(site, book, allow_exit=theme_offline)
+    outputs["content"] = book / "_build" / "site" / "content"
+    if html and theme_offline:
+        _say_no_theme(book)
+    elif html:
+        outputs.update(_build_html(book, env))
+    _print_outputs(outputs)
+    return outputs
+
+
+def _tool_env() -> dict[str, str]:
+    """The environment for the tools: this Python's bin folder first, so --execute and the plugin use it."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", os.defpath)])
+    return env
+
+
+def _check_node(env: dict[str, str]) -> None:
+    node = shutil.which("node", path=env["PATH"])
+    hint = "install Node.js 18 or newer (https://nodejs.org or your package manager) and run `coursekit book` again"
+    if not node:
+        raise CourseError(f"Jupyter Book 2 needs Node.js, and `node` is not on PATH: {hint}")
+    try:
+        version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+        major = int(version.lstrip("v").split(".")[0])
+    except (OSError, ValueError, subprocess.SubprocessError):
+        raise CourseError(f"cannot run `{node} --version`: {hint}") from None
+    if major < MIN_NODE:
+        raise CourseError(f"Jupyter Book 2 needs Node.js {MIN_NODE} or newer, found {version} at {node}: {hint}")
+
+
+@contextmanager
+def _root_config(env: dict[str, str]):
+    """As root, let the build's private Jupyter server start (it refuses root by default); others: untouched."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="coursekit-jupyter-") as tmp:
+        config = {"ServerApp": {"allow_root": True}}
+        (Path(tmp) / "jupyter_server_config.json").write_text(json.dumps(config), encoding="utf-8")
+        env["JUPYTER_CONFIG_DIR"] = tmp
+        print("coursekit: running as root: the book build's private Jupyter server is allowed to run as root.")
+        yield
+
+
+@contextmanager
+def _nothing():
+    yield
+
+
+def _jupyter_book(args: list[str], book: Path, env: dict[str, str]) -> Run:
+    """Run ``jupyter book ARGS`` in ``book``, streaming its output with a prefix."""
+    cmd = [sys.executable, "-m", "jupyter_book", *args]
+    print(f"coursekit: jupyter book {' '.join(args)}   (in {book})", flush=True)
+    lines: list[str] = []
+    try:
+        proc = subprocess.Popen(
+            cmd, cwd=book, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
+    except OSError as e:
+        raise CourseError(f"cannot start Jupyter Book ({e}); reinstall the course environment: `make course`") from e
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        line = line.rstrip()
+        lines.append(line)
+        if line.strip():
+            print(PREFIX + line, flush=True)
+    return Run(proc.wait(), lines)
+
+
+def _theme_unreachable(run: Run) -> bool:
+    """Did the build stop only because the theme could not be downloaded (no network)?"""
+    return "stopping build" not in run.text and bool(_OFFLINE.search(run.text)) and bool(_THEME.search(run.text))
+
+
+def _problems(run: Run) -> list[str]:
+    seen: dict[str, None] = {}
+    for line in run.lines:
+        text = line.strip().removeprefix("- ").strip()
+        if _PROBLEM.search(text):
+            seen.setdefault(text, None)
+    return list(seen)
+
+
+def _raise_on_problems(run: Run, book: Path, *, allow_exit: bool) -> None:
+    """A strict build fails on errors; we also refuse warnings, so the published book stays clean."""
+    problems = _problems(run)
+    if problems:
+        listing = "\n  ".join(problems)
+        raise CourseError(f"the book in {book} has {len(problems)} problem(s); fix them and build again:\n  {listing}")
+    if run.code != 0 and not allow_exit:
+        tail = "\n  ".join(line for line in run.lines[-8:] if line.strip())
+        raise CourseError(f"jupyter book build failed (exit code {run.code}) in {book}; its last lines:\n  {tail}")
+
+
+def _say_no_theme(book: Path) -> None:
+    print(
+        "coursekit: the HTML site was not built: the book theme cannot be downloaded here (no network). "
+        f"The checked content build is in {book / '_build' / 'site'}; run `coursekit book` on a machine with "
+        "internet access to get the HTML."
+    )
+
+
+def _build_html(book: Path, env: dict[str, str]) -> dict[str, Path]:
+    run = _jupyter_book(["build", "--html"], book, env)
+    if run.code != 0 and _OFFLINE.search(run.text):
+        _say_no_theme(book)
+        return {}
+    _raise_on_problems(run, book, allow_exit=False)
+    return {"html": book / "_build" / "html"}
+
+
+def _print_outputs(outputs: dict[str, Path]) -> None:
+    pages = len(list(outputs["content"].glob("*.json"))) if outputs["content"].is_dir() else 0
+    print("coursekit: book built.")
+    print(f"  content (MyST AST, {pages} pages): {outputs['content']}")
+    if "html" in outputs:
+        print(f"  HTML site: {outputs['html'] / 'index.html'}")
