@@ -179,7 +179,7 @@ def _public_words(public: dict, value) -> str:
     elif isinstance(value, str):
         text = names.get(value, f'"{value}"')
     else:
-        text = f"{value} {public.get('unit') or ''}".strip()
+        text = f"{value} ({public['unit']})" if public.get("unit") else str(value)
     text = " ".join(text.split())
     return text if len(text) <= 160 else text[:159] + "…"
 

@@ -8,7 +8,9 @@ release folder is scanned for the quiz's key (see ``find_leaks``).
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from pathlib import Path
 
 from .course import Course, find_course
@@ -34,6 +36,11 @@ def nbgrader_api(course: Course):
         else Config()
     )
     config.CourseDirectory.root = str(course.assignments)  # wherever the course was copied to
+    # nbgrader runs the `alembic` command by name when it creates a gradebook; with coursekit
+    # called by full path (no activated venv) that command is not on PATH, so put ours first.
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)
 

@@ -1,0 +1,120 @@
+"""Generating the quiz notebooks from the bank, releasing them with nbgrader, and the key-leak scan."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from grading_helpers import GRADED, REPO
+
+from coursekit.course import find_course
+from coursekit.errors import CourseError
+from coursekit.generate import generate_assignments
+from coursekit.grading import load_quiz
+from coursekit.release import find_leaks, release_assignments
+
+KEY_FIELDS = {"answer", "answers", "accept", "explanation", "key", "tolerance", "hint"}
+
+
+def test_committed_notebooks_match_the_bank(monkeypatch):
+    """Do the notebooks in assignments/source/ match what the bank generates, byte for byte?"""
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("COURSEKIT_COURSE", raising=False)
+    generate_assignments(names=list(GRADED), check=True)
+
+
+def test_check_detects_drift(course):
+    """After a bank edit, does `generate --check` fail naming the notebook, and does `generate` fix it?"""
+    bank = course / "assignments" / "bank" / "pogo-problem.yaml"
+    text = bank.read_text()
+    assert "    points: 1\n    explanation: The brief speaks of" in text
+    bank.write_text(
+        text.replace(
+            "    points: 1\n    explanation: The brief speaks of", "    points: 3\n    explanation: The brief speaks of"
+        )
+    )
+    with pytest.raises(CourseError, match=r"pogo-problem\.ipynb: differs from the bank; run `coursekit generate"):
+        generate_assignments(names=None, check=True)
+    generate_assignments(names=["pogo-problem"], check=False)
+    generate_assignments(names=None, check=True)
+
+
+def test_every_quiz_mixes_types_and_all_six_appear(course):
+    """Does each graded quiz have 6-12 questions of at least 4 types, all six types across the quizzes, and hints?"""
+    seen = set()
+    for name in GRADED:
+        quiz = load_quiz(find_course(), name)
+        types = {q.type for q in quiz.questions}
+        assert 6 <= len(quiz.questions) <= 12 and len(types) >= 4, name
+        assert all(q.hint for q in quiz.questions), name
+        seen |= types
+    assert seen == {"single", "multiple", "numeric", "text", "ordering", "matching"}
+
+
+def test_notebook_cells_are_locked_grade_cells_with_the_bank_points(course):
+    """Is every question a locked ask cell plus a locked nbgrader grade cell worth the bank's points?"""
+    quiz = load_quiz(find_course(), "way-forward")
+    nb = json.loads((course / "assignments/source/way-forward/way-forward.ipynb").read_text())
+    meta = [c["metadata"]["nbgrader"] for c in nb["cells"]]
+    assert all(m["locked"] and not m["solution"] for m in meta)
+    grades = {m["grade_id"]: m["points"] for m in meta if m["grade"]}
+    assert grades == {q.id: q.points for q in quiz.questions}
+    sources = ["".join(c["source"]) for c in nb["cells"]]
+    assert 'quiz = Quiz("way-forward")' in sources[1]
+    assert sources[2:4] == ['quiz.ask("wf-editor")', 'quiz.grade("wf-editor")']
+
+
+@pytest.mark.parametrize("name", GRADED)
+def test_questions_file_holds_no_key(course, name):
+    """Does the public questions file (released to students) hold no key field and no hidden key value?"""
+    data = json.loads((course / "assignments/source" / name / f"{name}.questions.json").read_text())
+
+    def fields(x):
+        if isinstance(x, dict):
+            return set(x) | {f for v in x.values() for f in fields(v)}
+        return {f for v in x for f in fields(v)} if isinstance(x, list) else set()
+
+    assert not fields(data) & KEY_FIELDS
+    assert find_leaks(course / "assignments/source" / name, load_quiz(find_course(), name)) == []
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_release_contains_no_key_and_refuses_answers_in_source(course, capsys):
+    """Does `coursekit release` refuse an answers file in source/, then release every quiz with no key in any file?"""
+    stray = course / "assignments/source/treaty-years/treaty-years.answers.json"
+    stray.write_text('{"schema": 1, "answers": {"ty-amended-year": 1960}}')
+    with pytest.raises(CourseError, match="answers file in source/ would be released"):
+        release_assignments(names=None, force=False)
+    assert not (course / "assignments" / "release").exists()
+    stray.unlink()
+
+    folders = release_assignments(names=None, force=False)
+    assert sorted(f.name for f in folders) == sorted(GRADED)
+    for folder in folders:
+        quiz = load_quiz(find_course(), folder.name)
+        assert sorted(p.name for p in folder.iterdir()) == [f"{folder.name}.ipynb", f"{folder.name}.questions.json"]
+        assert find_leaks(folder, quiz) == []
+        text = (folder / f"{folder.name}.ipynb").read_text().casefold()
+        for q in quiz.questions:
+            assert q.explanation.casefold() not in text
+            for accepted in getattr(q, "accept", []):
+                assert f'"{accepted.casefold()}"' not in text
+    assert "released way-forward" in capsys.readouterr().out
+
+    with pytest.raises(CourseError, match="already released; add --force"):
+        release_assignments(names=["pogo-problem"], force=False)
+
+
+def test_leak_scan_catches_a_key_in_any_released_file(course, tmp_path):
+    """Would the release scan catch an accepted answer, a year key, or a key field in an extra file?"""
+    quiz = load_quiz(find_course(), "treaty-years")
+    folder = tmp_path / "release"
+    folder.mkdir()
+    (folder / "notes.md").write_text("Reminder: the system is the San Francisco System.")
+    (folder / "cheat.json").write_text(json.dumps({"q": {"answer": "korean-war"}}))
+    (folder / "years.txt").write_text("amended 1960")
+    leaks = " | ".join(find_leaks(folder, quiz))
+    assert "notes.md: 'San Francisco System'" in leaks
+    assert "cheat.json: key field 'answer'" in leaks
+    assert "years.txt: '1960'" in leaks
