@@ -52,7 +52,9 @@ def _cmd_grade(args) -> int:
         scheduler=args.scheduler,
         students=args.student or None,
         progress=not args.quiet,
+        force=args.force,
     )
+    print(report.summary())
     return 0 if report.ok else 1
 
 
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     gr.add_argument("--scheduler", metavar="ADDRESS", help="use an existing Dask cluster, e.g. tcp://host:8786")
     gr.add_argument("--student", action="append", help="grade only this student (repeatable)")
     gr.add_argument("--quiet", action="store_true", help="no progress bar")
+    gr.add_argument("--force", action="store_true", help="regrade submissions that were already autograded")
     gr.set_defaults(func=_cmd_grade)
 
     a = sub.add_parser("audit", help="re-grade answers files outside any kernel and compare with the gradebook")

@@ -1,0 +1,156 @@
+"""nbgrader's Autograde, split so that only the kernel runs on a Dask worker.
+
+nbgrader autogrades a submission in two passes (``nbgrader/converters/autograde.py``):
+sanitize (ClearOutput ... OverwriteCells, reads the gradebook), then autograde
+(Execute, IgnorePattern, ClearMetadata, LimitOutput, then SaveAutoGrades and
+AssignLatePenalties, which write the gradebook). We extend it at ONE point,
+``Autograde._init_preprocessors`` for the autograde pass: the preprocessors before
+SaveAutoGrades (the "kernel side": they touch only the notebook) are replaced by a shim
+that runs those very classes, with the same config, in a Dask worker; everything else,
+including every gradebook read and write, stays in nbgrader's own code in the client.
+So results are nbgrader's, and the gradebook only ever has one writer.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbgrader import utils
+from nbgrader.converters import Autograde
+from nbgrader.converters.base import BaseConverter
+from nbgrader.preprocessors import SaveAutoGrades
+from traitlets import HasTraits
+from traitlets.config import Config
+from traitlets.utils.importstring import import_item
+
+
+@dataclass(frozen=True)
+class KernelSide:
+    """What a worker needs to run the kernel side: dotted class names and the loaded config."""
+
+    classes: tuple  # dotted class names (instances from a custom config travel pickled)
+    config: Config
+    optimistic_validation: bool = False
+
+
+def split_preprocessors(preprocessors: list) -> tuple[list, list]:
+    """(kernel side, gradebook side) of Autograde.autograde_preprocessors, cut at SaveAutoGrades."""
+    preprocessors = [import_item(pp) if isinstance(pp, str) else pp for pp in preprocessors]
+    for i, pp in enumerate(preprocessors):
+        if isinstance(pp, type) and issubclass(pp, SaveAutoGrades):
+            return list(preprocessors[:i]), list(preprocessors[i:])
+    return list(preprocessors), []
+
+
+def run_kernel_side(nb, resources, spec: KernelSide):
+    """Runs in the worker: nbgrader's kernel-side preprocessors, as NotebookExporter would run them."""
+    exporter = NotebookExporter(config=spec.config)
+    # Same environment variable nbgrader sets around the autograde pass (Autograde.convert_single_notebook).
+    with utils.setenv(NBGRADER_EXECUTION="autograde"):
+        for item in spec.classes:
+            pp = _construct(import_item(item) if isinstance(item, str) else item, exporter)
+            nb, resources = pp(nb, resources)
+            if not spec.optimistic_validation:
+                nbformat.validate(nb, relax_add_props=True)  # = Exporter._validate_preprocessor
+    return nb, resources
+
+
+def _construct(item, exporter):
+    """What Exporter.register_preprocessor does with a class; an instance is used as it is."""
+    if not isinstance(item, type):
+        return item
+    return item(parent=exporter) if issubclass(item, HasTraits) else item()
+
+
+class RemoteKernelSide:
+    """The shim preprocessor: sends the notebook to a worker and waits for the executed one.
+
+    While it waits it gives up ``turn`` (the lock that serialises every gradebook access in the
+    client), so other submissions are sanitized and saved meanwhile.
+    """
+
+    enabled = True
+
+    def __init__(self, submit, turn: threading.Lock, spec: KernelSide, name: str):
+        self.submit, self.turn, self.spec, self.name = submit, turn, spec, name
+
+    def __call__(self, nb, resources):
+        future = self.submit(run_kernel_side, nb, resources, self.spec, key=self.name)
+        self.turn.release()
+        try:
+            return future.result()
+        finally:
+            self.turn.acquire()
+
+    def __repr__(self) -> str:
+        return f"RemoteKernelSide({', '.join(c.rsplit('.', 1)[-1] for c in self.spec.classes)})"
+
+
+class SplitAutograde(Autograde):
+    """nbgrader's Autograde for one student, whose kernel side runs remotely (see module doc)."""
+
+    def __init__(self, *, remote_factory, **kwargs):
+        super().__init__(**kwargs)
+        self.remote_factory = remote_factory  # (kernel-side classes, exporter) -> callable preprocessor
+        self.processed = None  # False if nbgrader skipped the submission as already graded
+
+    def init_destination(self, assignment_id: str, student_id: str) -> bool:
+        self.processed = super().init_destination(assignment_id, student_id)
+        return self.processed
+
+    def convert_single_notebook(self, notebook_filename: str) -> None:
+        # Autograde.convert_single_notebook without its `utils.setenv(NBGRADER_EXECUTION=...)`: that helper
+        # deletes the variable on exit, which races between threads (KeyError). The variable matters only to
+        # the kernel, and run_kernel_side sets it in the worker.
+        self.log.info("Sanitizing %s", notebook_filename)
+        self._sanitizing = True
+        self._init_preprocessors()
+        BaseConverter.convert_single_notebook(self, notebook_filename)
+
+        notebook_filename = os.path.join(self.writer.build_directory, os.path.basename(notebook_filename))
+        self.log.info("Autograding %s", notebook_filename)
+        self._sanitizing = False
+        self._init_preprocessors()
+        try:
+            BaseConverter.convert_single_notebook(self, notebook_filename)
+        finally:
+            self._sanitizing = True
+
+    def _init_preprocessors(self) -> None:
+        if self._sanitizing:
+            return super()._init_preprocessors()
+        # The narrow extension point: same preprocessors, kernel side swapped for the shim.
+        kernel_side, gradebook_side = split_preprocessors(self.autograde_preprocessors)
+        self.exporter._preprocessors = []
+        self.exporter.register_preprocessor(self.remote_factory(kernel_side, self.exporter))
+        for pp in gradebook_side:
+            self.exporter.register_preprocessor(pp)
+
+
+def kernel_side_spec(classes: list, exporter) -> KernelSide:
+    """The picklable description of ``classes`` for run_kernel_side."""
+    names = tuple(f"{c.__module__}.{c.__qualname__}" if isinstance(c, type) else c for c in classes)
+    return KernelSide(names, exporter.config, bool(exporter.optimistic_validation))
+
+
+def warm_worker(log_path: str | None = None) -> int:
+    """Import what run_kernel_side needs once per worker process (nbformat alone takes seconds).
+
+    With ``log_path``, the worker's stdout/stderr (and so its kernels': they inherit them) go to that
+    file instead of the grader's terminal, where they would break the progress line.
+    """
+    if log_path:
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+    import jupyter_client.manager  # noqa: F401
+    import nbclient  # noqa: F401
+    import nbgrader.preprocessors  # noqa: F401
+
+    nbformat.validate(nbformat.v4.new_notebook())  # builds the schema validator once
+    return 0

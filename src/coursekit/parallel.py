@@ -1,0 +1,328 @@
+"""`coursekit grade`: nbgrader autograde for a whole class, in parallel on Dask.
+
+Each submission goes through nbgrader's own Autograde converter in this process, one
+thread per submission in flight; only the kernel side of the autograde pass (Execute and
+the output filters) runs on a Dask worker, in a fresh kernel (see ``_grade_split``).
+Every gradebook read and write happens in this process under one lock, so SQLite never
+sees two writers and a PostgreSQL ``db_url`` works the same way.
+
+Re-running is safe. Like ``nbgrader autograde``, a submission already autograded is
+skipped unless it was resubmitted later; ``force=True`` (``--force``) regrades everything
+(manual scores are kept, as nbgrader keeps them). A journal of submissions in flight
+(``<course>/.coursekit-grading/<assignment>/``) makes a run that was killed half-way
+regrade what it left unfinished, so no grade is lost; the gradebook is only ever updated
+through nbgrader's update-or-create calls, so none is duplicated.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import re
+import pickle
+import threading
+import time
+import uuid
+import warnings
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .course import find_course
+from .errors import CourseError
+
+
+@dataclass
+class GradeReport:
+    assignment: str
+    graded: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # student -> why, in one line
+    skipped: list[str] = field(default_factory=list)  # already autograded (nbgrader's rule)
+    seconds: float = 0.0
+    workers: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        n = len(self.graded) + len(self.failed)
+        rate = f" ({n / self.seconds:.2f} submissions/s)" if self.seconds and n else ""
+        lines = [
+            f"{self.assignment}: {len(self.graded)} graded, {len(self.failed)} failed, "
+            f"{len(self.skipped)} already graded, in {self.seconds:.1f} s on {self.workers} worker(s){rate}."
+        ]
+        if self.skipped:
+            lines.append("Already autograded submissions were skipped; use --force to regrade them.")
+        for student, why in sorted(self.failed.items()):
+            lines.append(f"  failed: {student}: {why}")
+        if self.failed:
+            lines.append(
+                "A failed submission has no autograded notebook (nbgrader fails it the same way); "
+                f"fix it or grade it by hand, then run `coursekit grade {self.assignment}` again."
+            )
+        return "\n".join(lines)
+
+
+def grade_assignment(
+    *,
+    assignment: str,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    students: list[str] | None = None,
+    progress: bool = True,
+    force: bool = False,
+) -> GradeReport:
+    """Autograde every submission of ``assignment`` (or only ``students``) in parallel; see the module doc."""
+    from ._grade_cluster import dask_client, worker_threads
+    from ._grade_progress import Progress
+    from ._grade_split import warm_worker
+
+    root = find_course().assignments
+    with _inside(root), warnings.catch_warnings():
+        _hush_nbgrader_warnings()
+        app = nbgrader_app()
+        todo = _submissions(app.coursedir, assignment, students)
+        with _Journal(root, assignment) as journal:
+            journal.recover(app.coursedir)
+            with dask_client(scheduler=scheduler, workers=workers) as client:
+                client.run(warm_worker, None if scheduler else str(journal.dir / "workers.log"))
+                grader = _ClassGrader(app, client, assignment, force=force, journal=journal)
+                bar = Progress(len(todo), enabled=progress)
+                return grader.run(todo, bar, inflight=2 * worker_threads(client))
+
+
+def nbgrader_app():
+    """nbgrader's AutogradeApp, initialised as `nbgrader autograde` is from the course directory (cwd)."""
+    from nbgrader.apps import AutogradeApp
+
+    app = AutogradeApp()
+    app.initialize([])  # reads nbgrader_config.py (user, cwd and course root) exactly as the CLI does
+    return app
+
+
+class _ClassGrader:
+    """Runs one nbgrader Autograde per student in threads; a lock keeps gradebook work one at a time."""
+
+    def __init__(self, app, client, assignment: str, *, force: bool, journal):
+        self.app, self.client, self.assignment, self.force, self.journal = app, client, assignment, force, journal
+        self.turn = threading.Lock()
+        self.futures: set = set()
+        self.stopping = False
+
+    def run(self, todo: list[str], bar, *, inflight: int) -> GradeReport:
+        report = GradeReport(self.assignment, workers=len(self.client.nthreads()))
+        start = time.monotonic()
+        with ThreadPoolExecutor(max_workers=inflight, thread_name_prefix="grade") as pool:
+            pending = {pool.submit(self.grade_one, s) for s in todo}
+            try:
+                while pending:
+                    finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        _record(report, *f.result())
+                    bar.update(len(report.graded), len(report.failed), len(report.skipped))
+            except KeyboardInterrupt:
+                self.stop()
+                raise
+        bar.close(len(report.graded), len(report.failed), len(report.skipped))
+        report.seconds = time.monotonic() - start
+        return report
+
+    def stop(self) -> None:
+        """On Ctrl-C: start nothing new; cancelled work fails inside nbgrader, which removes its output."""
+        self.stopping = True
+        self.client.cancel(list(self.futures))
+
+    def grade_one(self, student: str) -> tuple[str, str, str]:
+        from nbgrader.converters.base import NbGraderException
+
+        from ._grade_split import SplitAutograde
+
+        log, errors = _student_log(student)
+        with self.turn:
+            if self.stopping:
+                return student, "failed", "interrupted before it started"
+            self.journal.begin(student)
+            extra = {"force": True} if self.force else {}  # else nbgrader's config decides, as in the CLI
+            converter = SplitAutograde(
+                coursedir=self._coursedir(student),
+                parent=self.app,
+                log=log,
+                remote_factory=self._remote(student),
+                **extra,
+            )
+            try:
+                converter.start()
+            except NbGraderException:
+                return student, "failed", _why(errors)
+            except Exception as e:  # nbgrader raised outside its own per-submission handler
+                return student, "failed", f"{type(e).__name__}: {e}"
+            finally:
+                self.journal.end(student)
+        return student, ("skipped" if converter.processed is False else "graded"), ""
+
+    def _coursedir(self, student: str):
+        from nbgrader.coursedir import CourseDirectory
+
+        coursedir = CourseDirectory(parent=self.app)  # same config as the app's own coursedir
+        coursedir.assignment_id, coursedir.student_id = self.assignment, student
+        return coursedir
+
+    def _remote(self, student: str):
+        from ._grade_split import RemoteKernelSide, kernel_side_spec
+
+        def factory(classes, exporter):
+            key = f"autograde-{self.assignment}-{student}-{uuid.uuid4().hex[:8]}"
+            return RemoteKernelSide(self._submit, self.turn, kernel_side_spec(classes, exporter), key)
+
+        return factory
+
+    def _submit(self, fn, nb, resources, spec, *, key):
+        # Pickled by hand: Dask would otherwise walk the notebook (a dict) looking for futures.
+        payload = pickle.dumps((nb, resources))
+        future = self.client.submit(_remote_call, fn, payload, spec, key=key, pure=False)
+        self.futures.add(future)
+        return _Unpickling(future)
+
+
+def _remote_call(fn, payload: bytes, spec) -> bytes:
+    nb, resources = pickle.loads(payload)
+    return pickle.dumps(fn(nb, resources, spec))
+
+
+class _Unpickling:
+    def __init__(self, future):
+        self.future = future
+
+    def result(self):
+        return pickle.loads(self.future.result())
+
+
+def _record(report: GradeReport, student: str, outcome: str, why: str) -> None:
+    if outcome == "graded":
+        report.graded.append(student)
+    elif outcome == "skipped":
+        report.skipped.append(student)
+    else:
+        report.failed[student] = why
+
+
+def _submissions(coursedir, assignment: str, only: list[str] | None) -> list[str]:
+    """Students with a submitted/<student>/<assignment>/ folder, checked against the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        known = sorted(a.name for a in gb.assignments)
+    submitted = Path(coursedir.root) / coursedir.submitted_directory
+    found = _submitted_students(coursedir, assignment)
+    if assignment not in known:
+        listed = ", ".join(known) or "none yet"
+        raise CourseError(
+            f"unknown assignment '{assignment}': it is not in the gradebook ({coursedir.db_url}; assignments: "
+            f"{listed}). Release it first (coursekit release {assignment}), or check the name."
+        )
+    if only:
+        missing = sorted(set(only) - set(found))
+        if missing:
+            raise CourseError(f"no submission of '{assignment}' from {', '.join(missing)} in {submitted}/.")
+        found = sorted(set(only))
+    if not found:
+        raise CourseError(
+            f"no submissions of '{assignment}' in {submitted}/<student>/{assignment}/: collect them first "
+            "(nbgrader collect or zip_collect)."
+        )
+    return found
+
+
+def _submitted_students(coursedir, assignment: str) -> list[str]:
+    """Student ids of the submission folders, matched as nbgrader's BaseConverter.init_notebooks does."""
+    pattern = coursedir.format_path(coursedir.submitted_directory, "*", assignment)
+    regexp = re.compile(
+        coursedir.format_path(coursedir.submitted_directory, "(?P<student>.*)", assignment, escape=True)
+    )
+    found = (regexp.fullmatch(path) for path in glob.glob(pattern) if os.path.isdir(path))
+    return sorted(m["student"] for m in found if m)
+
+
+class _Journal:
+    """Marker files for submissions in flight, and a lock so two grading runs never overlap."""
+
+    def __init__(self, root: Path, assignment: str):
+        self.dir = root / ".coursekit-grading" / assignment
+        self.assignment = assignment
+
+    def __enter__(self):
+        import fcntl
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.dir / ".lock", "w")  # noqa: SIM115 - held for the whole run
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock.close()
+            raise CourseError(
+                f"another `coursekit grade {self.assignment}` is running; wait for it to finish."
+            ) from None
+        return self
+
+    def __exit__(self, *exc):
+        self._lock.close()
+
+    def begin(self, student: str) -> None:
+        (self.dir / student).touch()
+
+    def end(self, student: str) -> None:
+        (self.dir / student).unlink(missing_ok=True)
+
+    def recover(self, coursedir) -> list[str]:
+        """Students a killed run left half-done: drop their partial output so nbgrader grades them again."""
+        from nbgrader.utils import rmtree
+
+        left = sorted(p.name for p in self.dir.iterdir() if not p.name.startswith("."))
+        for student in left:
+            dest = coursedir.format_path(coursedir.autograded_directory, student, self.assignment)
+            if os.path.isdir(dest):
+                rmtree(dest)
+            self.end(student)
+        return left
+
+
+def _student_log(student: str):
+    """A private logger per submission, so its nbgrader log is kept (for the report) and not interleaved."""
+    log = logging.getLogger(f"coursekit.grade.{student}")
+    log.handlers.clear()
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    errors: list[str] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = lambda record: errors.append(record.getMessage())
+    log.addHandler(handler)
+    return log, errors
+
+
+def _why(errors: list[str]) -> str:
+    """The last line of nbgrader's logged traceback (the exception), else its first error message."""
+    for message in errors:
+        if "Traceback (most recent call last)" in message:
+            lines = [ln for ln in message.strip().splitlines() if ln.strip()]
+            return lines[-1].strip()
+    return errors[0] if errors else "nbgrader reported an error"
+
+
+def _hush_nbgrader_warnings() -> None:
+    # SQLAlchemy's autoflush warnings from nbgrader's api.py would break the progress line.
+    warnings.filterwarnings("ignore", module="nbgrader")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+
+
+@contextmanager
+def _inside(folder: Path):
+    """Work from the course directory, as `nbgrader autograde` is run, and come back afterwards."""
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)

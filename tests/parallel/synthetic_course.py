@@ -1,0 +1,127 @@
+"""A small nbgrader course built from scratch in a temp folder, for the parallel-grading tests.
+
+It mirrors what a coursekit quiz does at grading time (read the answers file with
+coursekit.answers, then grade cells that print feedback and end with a number) without
+depending on the real bank, so these tests run before and after the real quizzes change.
+Submissions come in kinds that exercise every path nbgrader has: right, partly right,
+wrong, blank, corrupt answers file, late, a cell that outlives the timeout, and a kernel
+that dies (``os._exit``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ASSIGNMENT = "quiz"
+BIN = Path(sys.executable).parent
+DUE = "2026-03-01 12:00:00 UTC"
+
+CONFIG = """\
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "synthetic"
+c.Execute.timeout = {timeout}
+c.LateSubmissionPlugin.penalty_method = "zero"
+"""
+
+
+def _cell(source: str, grade_id: str, *, points: float = 0, solution=False, grade=False, locked=True):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
+    if grade:
+        meta["points"] = points
+    return new_code_cell(source, metadata={"nbgrader": meta})
+
+
+def source_notebook() -> nbformat.NotebookNode:
+    """The instructor's notebook: a load cell, one answer cell, three grade cells."""
+    cells = [
+        new_markdown_cell("# Synthetic quiz\nAnswer in the cell below."),
+        _cell(
+            "from coursekit.answers import read_answers\n"
+            f"found = read_answers('{ASSIGNMENT}.answers.json')\n"
+            "print(found.problem or f'{len(found.values)} answer(s) read')",
+            "load",
+        ),
+        _cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", "answer", solution=True, locked=False),
+        _cell("assert answer == 42, 'not the answer'\nprint('correct')", "test_answer", points=2, grade=True),
+        _cell(
+            "value = found.values.get('q1')\n"
+            "print('q1:', 'correct' if value == 'b' else 'partly' if value == 'c' else 'incorrect')\n"
+            "1.0 if value == 'b' else 0.5 if value == 'c' else 0.0",
+            "test_q1",
+            points=1,
+            grade=True,
+        ),
+        _cell("len(found.values.get('q2', ''))", "test_q2", points=3, grade=True),
+    ]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+# kind -> (code in the answer cell, answers file content or None)
+KINDS = {
+    "right": ("answer = 42", {"schema": 1, "answers": {"q1": "b", "q2": "abc"}}),
+    "partly": ("answer = 41", {"schema": 1, "answers": {"q1": "c", "q2": "a"}}),
+    "wrong": ("answer = 'x'", {"schema": 1, "answers": {"q1": "a"}}),
+    "blank": (None, None),
+    "corrupt": ("answer = 42", "{not json"),
+    "error": ("answer = 1 / 0", {"schema": 1, "answers": {"q1": "b"}}),
+    "late": ("answer = 42", {"schema": 1, "answers": {"q1": "b", "q2": "ab"}}),
+    "timeout": ("import time\ntime.sleep(600)\nanswer = 42", {"schema": 1, "answers": {"q1": "b"}}),
+    "crash": ("import os\nos._exit(1)", {"schema": 1, "answers": {"q1": "b"}}),
+}
+
+
+def _env() -> dict:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run one of nbgrader's real commands inside the course directory."""
+    return subprocess.run(
+        [str(BIN / "nbgrader"), *args], cwd=course, env=_env(), capture_output=True, text=True, check=check
+    )
+
+
+def make_course(repo: Path, *, timeout: int = 30) -> Path:
+    """A course repo whose ``assignments/`` is an nbgrader course with the quiz generated; returns assignments/."""
+    root = repo / "assignments"
+    (root / "bank").mkdir(parents=True, exist_ok=True)
+    (root / "nbgrader_config.py").write_text(CONFIG.format(timeout=timeout))
+    src = root / "source" / ASSIGNMENT
+    src.mkdir(parents=True)
+    nbformat.write(source_notebook(), src / f"{ASSIGNMENT}.ipynb")
+    nbgrader(root, "db", "assignment", "add", ASSIGNMENT, f"--duedate={DUE}")
+    nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    return root
+
+
+def submit(course: Path, student: str, kind: str) -> None:
+    """Write one student's submission of the given kind (see KINDS)."""
+    code, answers = KINDS[kind]
+    nb = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if code is not None and cell.metadata.get("nbgrader", {}).get("grade_id") == "answer":
+            cell.source = code
+    folder = course / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+    if answers is not None:
+        text = answers if isinstance(answers, str) else json.dumps(answers)
+        (folder / f"{ASSIGNMENT}.answers.json").write_text(text)
+    stamp = "2026-03-02 12:00:00 UTC" if kind == "late" else "2026-02-28 09:00:00 UTC"
+    (folder / "timestamp.txt").write_text(stamp)
+
+
+def clone(course: Path, dest_repo: Path) -> Path:
+    """A copy of the course repo holding ``course`` (an assignments/ folder); returns the copy's assignments/."""
+    shutil.copytree(course.parent, dest_repo)
+    return dest_repo / "assignments"
