@@ -18,6 +18,7 @@ from .brief import SECTIONS
 from .errors import BankError
 from .reading import normalize, sections_with
 from .schema import QUESTION_MODELS, QUESTION_TYPES, BankFile, BankHeader
+from .scoring import normalize_text
 
 
 @dataclass
@@ -114,13 +115,8 @@ def _check_file(parsed: Parsed, out: Checked, reading) -> list[Problem]:
     if not isinstance(data, dict):
         return [Problem(path, 1, f"expected `kind:`, `title:` and `questions:` at the top, got {show(data)}.")]
     problems = [_duplicate_key(parsed, *dup) for dup in duplicate_keys(parsed.root)]
-    header = None
-    try:
-        header = BankHeader.model_validate(data)
-    except ValidationError as e:
-        for err in e.errors():
-            loc, text = describe(err, BankHeader)
-            problems.append(Problem(path, parsed.line(loc), text))
+    header, found = _check_header(parsed)
+    problems += found
     kind = data.get("kind") if isinstance(data.get("kind"), str) else "?"
     raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
     valid = []
@@ -129,12 +125,25 @@ def _check_file(parsed: Parsed, out: Checked, reading) -> list[Problem]:
         problems += found
         if isinstance(raw, dict):
             problems += _check_id_and_quote(parsed, i, raw, kind, out, reading)
+        leak = _hint_leak(q) if q is not None and kind == "graded" else None
+        if leak:
+            text = f"{_who(raw, i)}: the hint gives the key away ({leak!r}). Point to where the answer is instead."
+            problems.append(Problem(path, parsed.line(("questions", i, "hint")), text))
         if q is not None and q.id not in out.bank.questions:
             valid.append(q)
             out.bank.questions[q.id], out.bank.origin[q.id] = q, path
     if header is not None:
         out.bank.files[path] = BankFile.model_construct(**{**header.__dict__, "questions": valid})
     return problems
+
+
+def _check_header(parsed: Parsed) -> tuple[BankHeader | None, list[Problem]]:
+    """The file's own fields (kind, assignment, title, a non-empty questions list)."""
+    try:
+        return BankHeader.model_validate(parsed.data), []
+    except ValidationError as e:
+        described = [describe(err, BankHeader) for err in e.errors()]
+        return None, [Problem(parsed.path, parsed.line(loc), text) for loc, text in described]
 
 
 def _who(raw, i: int) -> str:
@@ -206,6 +215,19 @@ def _quote_problem(quote: str, section, reading: str | Mapping[str, str]) -> str
     if not names:
         return f"the quote \"{short}\" is not in the brief's sections (it is in the page's notes). Quote the brief."
     return f"the quote is under '{names[0]}' in the reading, not '{section}'. Set source.section to '{names[0]}'."
+
+
+def _hint_leak(q) -> str | None:
+    """The key, if a graded question's hint states it (graded feedback shows the hint to wrong answers)."""
+    if not q.hint:
+        return None
+    keys = {
+        "numeric": lambda: [str(q.key())],
+        "text": lambda: q.accept,
+        "single": lambda: [o.text for o in q.options if o.id == q.answer],
+    }.get(q.type, list)()
+    hint = f" {normalize_text(q.hint)} "
+    return next((k for k in keys if normalize_text(k) and f" {normalize_text(k)} " in hint), None)
 
 
 def _duplicate_key(parsed: Parsed, loc: tuple, key: str, line: int, first: int) -> Problem:

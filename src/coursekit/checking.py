@@ -133,12 +133,16 @@ def _course(*, required: bool) -> Course | None:
     return course
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _summary(checked: Checked, book: Path | None, reading: Path | None) -> str:
     bank = checked.bank
     graded = sorted(bank.assignments())
     practice = sum(1 for q in bank.questions if bank.kind_of(q) == "practice")
     text = (
-        f"ok: {len(bank.questions)} questions in {len(bank.files)} files; "
+        f"ok: {_count(len(bank.questions), 'question')} in {_count(len(bank.files), 'file')}; "
         f"graded quizzes: {', '.join(graded) or 'none'}; practice questions: {practice}"
     )
     if reading is None:

@@ -245,3 +245,13 @@ def test_load_bank_raises_with_every_problem(repo, monkeypatch):
         load_bank([Path(BAD) / "key-not-option.yaml"])
     assert len(err.value.problems) == 2
     assert all(p.startswith(f"{BAD}/key-not-option.yaml:") for p in err.value.problems)
+
+
+def test_graded_hint_must_not_state_the_key(problems):
+    """Is a graded hint that states the key (feedback shows hints to wrong answers) reported, and a safe one not?"""
+    assert problems("hint-leak.yaml") == [
+        f"{BAD}/hint-leak.yaml:10: question 'leak-numeric': the hint gives the key away ('1960'). "
+        "Point to where the answer is instead.",
+        f"{BAD}/hint-leak.yaml:19: question 'leak-text': the hint gives the key away ('San Francisco System'). "
+        "Point to where the answer is instead.",
+    ]
