@@ -118,3 +118,26 @@ def test_leak_scan_catches_a_key_in_any_released_file(course, tmp_path):
     assert "notes.md: 'San Francisco System'" in leaks
     assert "cheat.json: key field 'answer'" in leaks
     assert "years.txt: '1960'" in leaks
+
+
+def _typed_keys(q) -> set[str]:
+    """Key values a student would have to produce themselves (accepted texts, numbers of 3+ characters)."""
+    found = set(getattr(q, "accept", [])) | ({str(q.key())} if q.type == "numeric" else set())
+    return {k for k in found if len(k) >= 3}
+
+
+@pytest.mark.parametrize("name", GRADED)
+def test_feedback_texts_give_away_no_other_answer(course, name):
+    """Does no hint (ever shown) or explanation (shown when right) contain the typed key of another question?"""
+    quiz = load_quiz(find_course(), name)
+    for q in quiz.questions:
+        for other in quiz.questions:
+            for key in _typed_keys(other):
+                assert not _mentions(q.hint, key), f"hint of {q.id} gives away {other.id}: {key}"
+                assert other is q or not _mentions(q.explanation, key), f"explanation of {q.id} gives away {other.id}"
+
+
+def _mentions(text: str, key: str) -> bool:
+    import re
+
+    return re.search(rf"(?<!\w){re.escape(key.casefold())}(?!\w)", text.casefold()) is not None
