@@ -98,17 +98,20 @@ _SYNTAX_HINTS = {
     "expected <block end>, but found '<block mapping start>'": "a line is indented wrongly",
     "found unexpected end of stream": "a quoted value is never closed",
     "found a tab character that violates indentation": "a tab is used for indentation. Indent with spaces",
+    "but found another document": "a bank file is one YAML document. Remove the extra `---`, or split the file",
 }
 
 
 def _syntax_problem(path: Path, e: yaml.YAMLError) -> Problem:
     mark = getattr(e, "problem_mark", None)
-    line = mark.line + 1 if mark else 1
     what = getattr(e, "problem", None) or str(e).splitlines()[0]
+    if what.startswith("found unexpected end of stream") and getattr(e, "context_mark", None):
+        mark = e.context_mark  # an unclosed quote: point at where it opens, not at the end of the file
+    line = mark.line + 1 if mark else 1
     hint = next((h for k, h in _SYNTAX_HINTS.items() if what.startswith(k)), None)
     where = f" (column {mark.column + 1})" if mark else ""
-    advice = f"{hint}." if hint else "Fix the indentation or quoting there."
-    return Problem(path, line, f"YAML syntax error{where}: {what}; {advice}")
+    advice = f"; {hint}." if hint else ". Fix the indentation or quoting there."
+    return Problem(path, line, f"YAML syntax error{where}: {what}{advice}")
 
 
 def duplicate_keys(node: yaml.Node, loc: tuple = ()) -> list[tuple[tuple, str, int, int]]:

@@ -255,3 +255,19 @@ def test_graded_hint_must_not_state_the_key(problems):
         f"{BAD}/hint-leak.yaml:19: question 'leak-text': the hint gives the key away ('San Francisco System'). "
         "Point to where the answer is instead.",
     ]
+
+
+def test_unclosed_quote_points_where_it_opens(problems):
+    """Is an unclosed quote reported on the line where it opens, not at the end of the file?"""
+    assert problems("syntax-unclosed-quote.yaml") == [
+        f"{BAD}/syntax-unclosed-quote.yaml:2: YAML syntax error (column 8): found unexpected end of stream; "
+        "a quoted value is never closed."
+    ]
+
+
+def test_two_documents_in_one_file(problems):
+    """Is a second `---` document explained as such?"""
+    assert problems("syntax-two-documents.yaml") == [
+        f"{BAD}/syntax-two-documents.yaml:2: YAML syntax error (column 1): but found another document; "
+        "a bank file is one YAML document. Remove the extra `---`, or split the file."
+    ]
