@@ -164,7 +164,7 @@ def static_html(widget: QuizWidget) -> str:
         'padding:0.5em 1em;margin:0.5em 0;max-width:48em">'
         f"<p><small>{label} · {html.escape(TYPE_NAMES.get(q.get('type'), str(q.get('type'))))} · "
         f"{points:g} point{'s' if points != 1 else ''}</small></p>"
-        f"<div style=\"font-weight:600\">{_markdown(q.get('prompt', ''))}</div>"
+        f'<div style="font-weight:600">{_markdown(q.get("prompt", ""))}</div>'
         f"{_choices_html(q)}"
         f"<div><strong>Your answer:</strong> {_answer_html(q, widget.value)}</div>"
         + (f"<p><em>{html.escape(widget.status)}</em></p>" if widget.status else "")
@@ -176,4 +176,6 @@ def _plain(q: dict, mode: str, value) -> str:
     prompt = " ".join(re.sub(r"[*`]", "", str(q.get("prompt", ""))).split())
     answer = "not answered yet" if value is None else repr(value)
     title = "Quiz question" if mode == "graded" else "Self-check"
-    return f"{title} {q.get('id', '?')} ({TYPE_NAMES.get(q.get('type'), q.get('type'))}): {prompt}\nYour answer: {answer}"
+    return (
+        f"{title} {q.get('id', '?')} ({TYPE_NAMES.get(q.get('type'), q.get('type'))}): {prompt}\nYour answer: {answer}"
+    )

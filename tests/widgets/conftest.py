@@ -75,7 +75,11 @@ QUESTIONS = {
         type="matching",
         prompt="Match each country with its capital.",
         explanation="Seoul is in Korea, Tokyo in Japan, Washington in the United States.",
-        left=[{"id": "kr", "text": "South Korea"}, {"id": "jp", "text": "Japan"}, {"id": "us", "text": "United States"}],
+        left=[
+            {"id": "kr", "text": "South Korea"},
+            {"id": "jp", "text": "Japan"},
+            {"id": "us", "text": "United States"},
+        ],
         right=[
             {"id": "seoul", "text": "Seoul"},
             {"id": "tokyo", "text": "Tokyo"},

@@ -15,30 +15,37 @@ TYPES = ("single", "multiple", "numeric", "text", "ordering", "matching")
 TEXTS = {"ordering": {"One": "one", "Two": "two", "Three": "three", "Four": "four"}}
 
 
+@pytest.fixture(scope="module")
+def harness_page(browser, harness_url, repo):
+    """One page for the whole module (loading axe-core once); each test mounts its own question on it."""
+    ctx = browser.new_context(viewport={"width": 900, "height": 700})
+    page = ctx.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(harness_url)
+    page.wait_for_function("window.harnessReady === true")
+    page.add_script_tag(path=str(repo / "node_modules" / "axe-core" / "axe.min.js"))
+    yield page
+    ctx.close()
+
+
 @pytest.fixture
-def open_quiz(browser, harness_url, repo):
+def open_quiz(harness_page):
     """Mount one question on the harness page; returns the page (errors on the page fail the test)."""
-    contexts, errors = [], []
+    page = harness_page
+    page.errors.clear()
 
     def _open(q, mode="practice", kind="kernel", dark=False, value=None):
-        ctx = browser.new_context(color_scheme="dark" if dark else "light", viewport={"width": 900, "height": 700})
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(harness_url)
-        page.wait_for_function("window.harnessReady === true")
+        page.emulate_media(color_scheme="dark" if dark else "light")
         widget = QuizWidget.practice(q) if mode == "practice" else QuizWidget.graded(q.public())
         state = {"question": widget.question, "mode": mode}
         if kind == "kernel":
             state |= {"value": value, "status": ""}
-        page.evaluate("([state, kind]) => mountQuiz(state, kind)", [state, kind])
-        page.add_script_tag(path=str(repo / "node_modules" / "axe-core" / "axe.min.js"))
+        page.evaluate("([state, kind]) => { document.activeElement?.blur(); mountQuiz(state, kind); }", [state, kind])
         return page
 
     yield _open
-    for ctx in contexts:
-        ctx.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not page.errors, f"JavaScript errors on the page: {page.errors}"
 
 
 def plain(markdown):
