@@ -130,6 +130,8 @@ def test_invalid_answers_say_why(make):
         ("“San Francisco System”", "san francisco system"),
         ("hub-and-spokes", "hub and spokes"),
         ("hub—and—spokes", "hub and spokes"),
+        ("*San Francisco* _System_", "san francisco system"),  # Markdown emphasis typed into an answer
+        ("“the *Pogo* problem”", "the pogo problem"),
         ("Japan’s", "japan s"),
         ("Japan's", "japan s"),
         ("Ｐｏｇｏ", "pogo"),  # full-width letters from an East Asian keyboard
