@@ -35,8 +35,17 @@ def open_quiz(harness_page):
     page = harness_page
     page.errors.clear()
 
-    def _open(q, mode="practice", kind="kernel", dark=False, value=None):
+    def _open(q, mode="practice", kind="kernel", dark=False, value=None, host=""):
         page.emulate_media(color_scheme="dark" if dark else "light")
+        # how a host announces its own theme: JupyterLab's body attribute, MyST's class on <html>
+        page.evaluate(
+            """host => {
+                document.body.toggleAttribute("data-jp-theme-light", host === "jupyterlab-light");
+                if (host === "jupyterlab-light") document.body.dataset.jpThemeLight = "true";
+                document.documentElement.classList.toggle("dark", host === "myst-dark");
+            }""",
+            host,
+        )
         widget = QuizWidget.practice(q) if mode == "practice" else QuizWidget.graded(q.public())
         state = {"question": widget.question, "mode": mode}
         if kind == "kernel":
@@ -311,16 +320,27 @@ def test_graded_ordering_can_save_the_order_as_shown(open_quiz, questions):
     assert "Answer recorded" in feedback(page)
 
 
+HOSTS = {  # (system prefers dark, host theme) -> the widget should be dark
+    "system dark": (True, "", True),
+    "JupyterLab light theme on a dark system": (True, "jupyterlab-light", False),
+    "MyST dark theme on a light system": (False, "myst-dark", True),
+}
+
+
+@pytest.mark.parametrize("host", HOSTS)
 @pytest.mark.parametrize("mode", ("practice", "graded"))
-def test_dark_theme_passes_axe(open_quiz, questions, mode):
-    """With prefers-color-scheme: dark, does every type still pass axe (contrast included) after answering?"""
+def test_themes_pass_axe(open_quiz, questions, mode, host):
+    """In dark mode, and when a host's theme differs from the system's, does every type follow the host's theme
+    and pass axe (contrast included) after answering?"""
+    dark, theme, widget_dark = HOSTS[host]
     for kind in TYPES:
         q = questions[kind]
-        page = open_quiz(q, mode=mode, dark=True)
-        assert page.evaluate("getComputedStyle(document.querySelector('.ck-quiz')).backgroundColor") != (
-            "rgb(255, 255, 255)"
-        )
+        page = open_quiz(q, mode=mode, dark=dark, host=theme)
+        background = page.evaluate("getComputedStyle(document.querySelector('.ck-quiz')).backgroundColor")
+        assert (background != "rgb(255, 255, 255)") == widget_dark, background
         answer_by_mouse(page, kind, q.key())
+        if mode == "practice":
+            page.evaluate("v => window.quiz.fromPython('value', v)", WRONG[kind])  # a coloured verdict
         assert axe_violations(page) == [], kind
 
 
