@@ -25,7 +25,10 @@ from .errors import CourseError
 MIN_NODE = 18
 PREFIX = "  book │ "
 # mystmd marks problems with these icons; --strict stops the build on errors ("stopping build").
-_PROBLEM = re.compile(r"⛔|⚠️|^\{quiz\}")
+_PROBLEM = re.compile(r"⛔|⚠|^\{quiz\}")
+_ICONS = re.compile(r"^(⛔️?|⚠️?)\s*")
+_NOISE = re.compile(r"Expected mdast to be processed|stopping build")
+_PLUGIN_FAILED = re.compile(r"Non-zero error code after running executable")
 _OFFLINE = re.compile(r"ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo|fetch failed|network", re.I)
 _THEME = re.compile(r"Querying template metadata|Fetching template|template", re.I)
 
@@ -127,12 +130,32 @@ def _theme_unreachable(run: Run) -> bool:
 
 
 def _problems(run: Run) -> list[str]:
-    seen: dict[str, None] = {}
+    """mystmd's error and warning lines, each once, as ``page: message``.
+
+    mystmd repeats each problem (while building, then in the strict summary) and adds follow-up
+    noise; a failing {quiz} shows as a generic "Non-zero error code" line followed by our message.
+    """
+    seen: dict[tuple[str, str], str] = {}  # (page, message) -> "page[:line]: message"
+    page = ""
     for line in run.lines:
-        text = line.strip().removeprefix("- ").strip()
-        if _PROBLEM.search(text):
-            seen.setdefault(text, None)
-    return list(seen)
+        text = _ICONS.sub("", line.strip().removeprefix("- ")).strip()
+        if re.fullmatch(r"\S+\.(md|ipynb)", text):  # the strict summary names the page on its own line
+            page = text
+            continue
+        if not _PROBLEM.search(line.strip()) or _NOISE.search(text):
+            continue
+        named = re.match(r"(\S+\.(?:md|ipynb))(:\d+)? (.*)", text)
+        where = page
+        if named:
+            page, line_no, text = named.groups()
+            where = page + (line_no or "")
+        if _PLUGIN_FAILED.search(text):
+            continue  # the plugin's own message follows on the next lines
+        quiz = re.match(r"\{quiz\} at line (\d+): (.*)", text)
+        if quiz:
+            where, text = f"{page}:{quiz[1]}", "{quiz} " + quiz[2]
+        seen.setdefault((page, text), f"{where}: {text}" if where else text)
+    return list(seen.values())
 
 
 def _raise_on_problems(run: Run, book: Path, *, allow_exit: bool) -> None:

@@ -71,20 +71,24 @@ def test_plugin_refuses_a_graded_question(repo, bank):
 
 
 @pytest.mark.slow
-def test_strict_build_fails_on_an_unknown_quiz_id(repo, tmp_path, monkeypatch):
-    """Does `coursekit book` stop with an error naming the page's bad quiz id (and not build the page)?"""
+def test_build_names_each_bad_page_and_line(repo, tmp_path, monkeypatch):
+    """Does `coursekit book` stop with one line per problem, naming page and line: a bad quiz id, a broken link?"""
     book = tmp_path / "book"
     (book / "plugins").mkdir(parents=True)
     shutil.copy2(repo / "book" / "plugins" / "quiz", book / "plugins" / "quiz")
     (book / "myst.yml").write_text(
         "version: 1\nproject:\n  title: T\n  plugins:\n    - type: executable\n      path: plugins/quiz\n"
-        "  toc:\n    - file: index.md\nsite:\n  template: book-theme\n"
+        "  toc:\n    - file: index.md\n    - file: other.md\nsite:\n  template: book-theme\n"
     )
     (book / "index.md").write_text("---\ntitle: T\n---\n\nText.\n\n```{quiz} no-such-question\n```\n")
+    (book / "other.md").write_text("---\ntitle: O\n---\n\nSee [this](#nowhere).\n")
     monkeypatch.setenv("COURSEKIT_COURSE", str(repo))
     with pytest.raises(CourseError) as error:
         build_book(book_dir=book, html=False, execute=False)
-    assert "no-such-question" in str(error.value) and "is not in the bank" in str(error.value)
+    problems = str(error.value).splitlines()[1:]
+    assert len(problems) == 2
+    assert any("index.md:7: {quiz} question 'no-such-question' is not in the bank" in p for p in problems)
+    assert any("other.md:5:" in p and "#nowhere" in p for p in problems)
 
 
 def test_missing_node_is_one_clear_error(repo, tmp_path, monkeypatch):
