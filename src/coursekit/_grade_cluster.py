@@ -14,14 +14,10 @@ CONNECT_TIMEOUT = 5  # seconds: an unreachable scheduler is reported quickly, no
 @contextmanager
 def dask_client(*, scheduler: str | None, workers: int | None):
     """A distributed Client; a LocalCluster (one process per core, one thread each) unless ``scheduler``."""
-    from dask.distributed import Client
 
     quiet = _quiet_dask_logs()
     try:
-        if scheduler:
-            client = _connect(scheduler)
-        else:
-            client = _local(workers)
+        client = _connect(scheduler) if scheduler else _local(workers)
         with client:
             yield client
             if not scheduler:
@@ -47,7 +43,7 @@ def _connect(address: str):
         client.close()
         raise CourseError(
             f"the Dask scheduler at {address} has no workers after 30 s; start some (dask worker {address})."
-        )
+        ) from None
     return client
 
 

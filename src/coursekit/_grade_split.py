@@ -17,15 +17,19 @@ import os
 import threading
 from dataclasses import dataclass
 
-import nbformat
-from nbconvert.exporters import NotebookExporter
-from nbgrader import utils
-from nbgrader.converters import Autograde
-from nbgrader.converters.base import BaseConverter
-from nbgrader.preprocessors import SaveAutoGrades
 from traitlets import HasTraits
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
+
+from ._grade_fastimport import without_iri_grammar
+
+with without_iri_grammar():
+    import nbformat
+    from nbconvert.exporters import NotebookExporter
+    from nbgrader import utils
+    from nbgrader.converters import Autograde
+    from nbgrader.converters.base import BaseConverter
+    from nbgrader.preprocessors import SaveAutoGrades
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import glob
 import logging
 import os
-import re
 import pickle
+import re
 import threading
 import time
 import uuid
