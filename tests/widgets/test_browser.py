@@ -207,6 +207,17 @@ def test_practice_works_without_a_kernel(open_quiz, questions, kind):
     assert feedback(page) == ""
 
 
+@pytest.mark.parametrize("kind", ("single", "multiple"))
+def test_enter_chooses_like_space(open_quiz, questions, kind):
+    """Does Enter on a focused option choose it, as Space does?"""
+    page = open_quiz(questions[kind])
+    tab_to(page, "el.value === 'a'")
+    page.keyboard.press("Enter")
+    assert page.get_by_label("A" if kind == "multiple" else "Option A", exact=True).is_checked()
+    if kind == "single":
+        assert value(page) == "a" and "Not correct." in feedback(page)
+
+
 WRONG = {
     "single": "a",
     "multiple": ["a", "b"],

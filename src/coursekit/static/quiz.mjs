@@ -65,7 +65,8 @@ function h(tag, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
     if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (k === "html") el.innerHTML = v; // only ever given markdown() output, which is escaped
+    else if (k === "html")
+      el.innerHTML = v; // only ever given markdown() output, which is escaped
     else el.setAttribute(k === "cls" ? "class" : k, v === true ? "" : v);
   }
   el.append(...children.filter((c) => c !== null && c !== undefined));
@@ -108,12 +109,19 @@ const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 function choices(q, ui, type) {
   const name = ui.id("opt");
-  const inputs = q.options.map((o) =>
-    h("input", { type, name, value: o.id, onchange: () => (type === "radio" ? ui.answer(o.id) : ui.edited()) }),
+  const onchange = (e) => (type === "radio" ? ui.answer(e.target.value) : ui.edited());
+  // Space chooses natively; Enter does the same here, as many students expect it to.
+  const onkeydown = (e) => e.key === "Enter" && (e.preventDefault(), e.target.click());
+  const inputs = q.options.map((o) => h("input", { type, name, value: o.id, onchange, onkeydown }));
+  const rows = q.options.map((o, i) =>
+    h("label", { cls: "ck-choice" }, inputs[i], h("span", { html: inline(o.text) })),
   );
-  const rows = q.options.map((o, i) => h("label", { cls: "ck-choice" }, inputs[i], h("span", { html: inline(o.text) })));
   const role = type === "radio" ? "radiogroup" : "group";
-  const node = h("div", { cls: "ck-choices", role, "aria-labelledby": ui.promptId, "aria-describedby": ui.helpId }, ...rows);
+  const node = h(
+    "div",
+    { cls: "ck-choices", role, "aria-labelledby": ui.promptId, "aria-describedby": ui.helpId },
+    ...rows,
+  );
   return { node, inputs, focus: () => (inputs.find((i) => i.checked) || inputs[0]).focus() };
 }
 
@@ -150,11 +158,17 @@ function field(q, ui, attrs, parse, suffix) {
 }
 
 function numeric(q, ui) {
-  return field(q, ui, { inputmode: "decimal", cls: "ck-number" }, (s) => {
-    if (!s) return null;
-    const n = Number(/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s) ? s.replace(/,/g, "") : s);
-    return Number.isFinite(n) ? n : { problem: `“${s}” is not a number. Type digits only, for example 1953.` };
-  }, q.unit);
+  return field(
+    q,
+    ui,
+    { inputmode: "decimal", cls: "ck-number" },
+    (s) => {
+      if (!s) return null;
+      const n = Number(/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s) ? s.replace(/,/g, "") : s);
+      return Number.isFinite(n) ? n : { problem: `“${s}” is not a number. Type digits only, for example 1953.` };
+    },
+    q.unit,
+  );
 }
 
 function text(q, ui) {
@@ -252,7 +266,13 @@ function feedbackNodes(q, result) {
   const [icon, label] = VERDICTS[result.verdict] || VERDICTS.invalid;
   const share = result.verdict === "partial" ? ` (${Math.round(result.fraction * 100)}% of the credit).` : "";
   return [
-    h("p", { cls: `ck-verdict ck-${result.verdict}` }, h("span", { "aria-hidden": "true" }, icon), " ", h("strong", {}, label + share)),
+    h(
+      "p",
+      { cls: `ck-verdict ck-${result.verdict}` },
+      h("span", { "aria-hidden": "true" }, icon),
+      " ",
+      h("strong", {}, label + share),
+    ),
     q.explanation ? h("div", { cls: "ck-explanation", html: markdown(q.explanation) }) : null,
   ];
 }
@@ -270,18 +290,19 @@ function render({ model, el }) {
   let current = stored();
   const feedback = h("div", { cls: "ck-feedback", role: "status" });
   const say = (...nodes) => feedback.replaceChildren(...nodes.filter(Boolean));
-  const showStatus = (changed) => {
-    const text = model.get("status") || (changed || current !== null ? "Answer recorded" : "Not answered yet.");
+  // Graded: the kernel's own words (where it saved the answer, or why it could not) when it has any.
+  const showStatus = () => {
+    const text = model.get("status") || (current === null ? "Not answered yet." : "Answer recorded");
     say(h("p", { cls: "ck-status" }, h("span", { "aria-hidden": "true" }, current === null ? "○ " : "● "), text));
   };
   const showResult = () => (current === null ? say() : say(...feedbackNodes(q, check(q, current))));
-  const reflect = (changed) => (graded ? showStatus(changed) : showResult());
+  const reflect = () => (graded ? showStatus() : showResult());
 
   function commit(v) {
     current = v;
     if (typeof model.set === "function") model.set("value", v);
     if (typeof model.save_changes === "function") model.save_changes(); // absent in static pages
-    reflect(true);
+    reflect();
     actions.sync();
   }
   const ui = {
@@ -295,7 +316,8 @@ function render({ model, el }) {
     submit: () => submit(),
   };
   const view = make(q, ui);
-  const warn = (text) => say(h("p", { cls: "ck-verdict ck-invalid" }, h("span", { "aria-hidden": "true" }, "⚠ "), text));
+  const warn = (text) =>
+    say(h("p", { cls: "ck-verdict ck-invalid" }, h("span", { "aria-hidden": "true" }, "⚠ "), text));
   function submit() {
     const v = view.draft();
     if (v && v.problem) return warn(v.problem);
@@ -305,7 +327,7 @@ function render({ model, el }) {
   const reset = () => (commit(null), view.show(null), view.focus());
   const actions = buttons(q, graded, submit, reset, () => current !== null);
 
-  const meta = `${graded ? "Quiz question" : "Self-check"} · ${q.points ?? 1} ${q.points === 1 ? "point" : "points"}`;
+  const meta = graded ? `Quiz question · ${q.points ?? 1} ${q.points === 1 ? "point" : "points"}` : "Self-check";
   el.append(
     h(
       "div",
@@ -319,7 +341,7 @@ function render({ model, el }) {
     ),
   );
   view.show(current);
-  reflect(false);
+  reflect();
   actions.sync();
 
   // Python setting `value` (or `status`) must look exactly like the student doing it.
@@ -327,10 +349,10 @@ function render({ model, el }) {
     if (same(stored(), current)) return;
     current = stored();
     view.show(current);
-    reflect(true);
+    reflect();
     actions.sync();
   };
-  const onStatus = () => graded && showStatus(true);
+  const onStatus = () => graded && showStatus();
   if (typeof model.on === "function") {
     model.on("change:value", onValue);
     model.on("change:status", onStatus);
@@ -347,7 +369,9 @@ function render({ model, el }) {
 function buttons(q, graded, submit, reset, answered) {
   const saveLabel = q.type === "ordering" ? "Save this order" : "Save answer";
   const needed = q.type !== "single" && !(graded && (q.type === "multiple" || q.type === "matching"));
-  const main = needed ? h("button", { type: "button", cls: "ck-primary", onclick: submit }, graded ? saveLabel : "Check") : null;
+  const main = needed
+    ? h("button", { type: "button", cls: "ck-primary", onclick: submit }, graded ? saveLabel : "Check")
+    : null;
   const again = graded ? null : h("button", { type: "button", onclick: reset }, "Try again");
   const node = h("div", { cls: "ck-actions" }, main, again);
   return { node, sync: () => again && (again.hidden = !answered()) };
