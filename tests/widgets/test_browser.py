@@ -43,6 +43,7 @@ def open_quiz(harness_page):
                 document.body.toggleAttribute("data-jp-theme-light", host === "jupyterlab-light");
                 if (host === "jupyterlab-light") document.body.dataset.jpThemeLight = "true";
                 document.documentElement.classList.toggle("dark", host === "myst-dark");
+                document.documentElement.classList.toggle("light", host === "myst-light");
             }""",
             host,
         )
@@ -50,7 +51,9 @@ def open_quiz(harness_page):
         state = {"question": widget.question, "mode": mode}
         if kind == "kernel":
             state |= {"value": value, "status": ""}
-        page.evaluate("([state, kind]) => { document.activeElement?.blur(); mountQuiz(state, kind); }", [state, kind])
+        page.evaluate(
+            "([state, kind]) => { document.activeElement?.blur(); return mountQuiz(state, kind); }", [state, kind]
+        )
         return page
 
     yield _open
@@ -108,11 +111,18 @@ def answer_by_mouse(page, kind, key):
     submit_by_mouse(page)
 
 
+# The focused element, also inside a shadow root (MyST renders widgets in one).
+FOCUSED = (
+    "(() => { let a = document.activeElement;"
+    " while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement; return a; })()"
+)
+
+
 def tab_to(page, predicate: str, limit: int = 40):
     """Press Tab until the focused element satisfies a JS predicate on `el`."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate(f"(el => Boolean({predicate}))(document.activeElement)"):
+        if page.evaluate(f"(el => Boolean({predicate}))({FOCUSED})"):
             return
     raise AssertionError(f"Tab never reached an element where {predicate}")
 
@@ -145,15 +155,15 @@ def answer_by_keyboard(page, kind, key):
             for _ in range(moves):
                 page.keyboard.press("Enter")
                 # focus stays with the moved item, so Enter can move it again
-                assert "Move" in page.evaluate("document.activeElement.getAttribute('aria-label')")
-                assert name in page.evaluate("document.activeElement.getAttribute('aria-label')")
+                assert "Move" in page.evaluate(f"{FOCUSED}.getAttribute('aria-label')")
+                assert name in page.evaluate(f"{FOCUSED}.getAttribute('aria-label')")
         tab_to(page, "el.textContent === 'Check'")
         page.keyboard.press("Enter")
     elif kind == "matching":
         for left, right in (("kr", "seoul"), ("jp", "tokyo"), ("us", "dc")):
             tab_to(page, f"el.dataset.left === '{left}'")
             for _ in range(8):
-                if page.evaluate("document.activeElement.value") == right:
+                if page.evaluate(f"{FOCUSED}.value") == right:
                     break
                 page.keyboard.press("ArrowDown")
         tab_to(page, "el.textContent === 'Check'")
@@ -196,15 +206,21 @@ def test_practice_by_keyboard(open_quiz, questions, kind):
     assert "Correct." in feedback(page)
 
 
+@pytest.mark.parametrize("model", ("static", "myst"))
 @pytest.mark.parametrize("kind", TYPES)
-def test_practice_works_without_a_kernel(open_quiz, questions, kind):
-    """In the static book (model.get only: no set, on or save_changes) does each type still give feedback?"""
+def test_practice_works_without_a_kernel(open_quiz, questions, kind, model):
+    """In the static book (a get-only model, or MyST's: no save_changes, inside a shadow root) does each type
+    work by mouse and by keyboard, give feedback, reset, and pass axe?"""
     q = questions[kind]
-    page = open_quiz(q, kind="static")
+    page = open_quiz(q, kind=model)
     answer_by_mouse(page, kind, q.key())
     assert "Correct." in feedback(page)
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Try again").click()
     assert feedback(page) == ""
+    page = open_quiz(q, kind=model)
+    answer_by_keyboard(page, kind, q.key())
+    assert "Correct." in feedback(page)
 
 
 @pytest.mark.parametrize("kind", ("single", "multiple"))
@@ -296,7 +312,7 @@ def test_graded_by_keyboard(open_quiz, questions, kind):
         for left, right in (("kr", "seoul"), ("jp", "tokyo"), ("us", "dc")):
             tab_to(page, f"el.dataset.left === '{left}'")
             for _ in range(8):
-                if page.evaluate("document.activeElement.value") == right:
+                if page.evaluate(f"{FOCUSED}.value") == right:
                     break
                 page.keyboard.press("ArrowDown")
     elif kind == "single":
@@ -335,6 +351,7 @@ HOSTS = {  # (system prefers dark, host theme) -> the widget should be dark
     "system dark": (True, "", True),
     "JupyterLab light theme on a dark system": (True, "jupyterlab-light", False),
     "MyST dark theme on a light system": (False, "myst-dark", True),
+    "MyST light theme on a dark system": (True, "myst-light", False),
 }
 
 
@@ -346,8 +363,9 @@ def test_themes_pass_axe(open_quiz, questions, mode, host):
     dark, theme, widget_dark = HOSTS[host]
     for kind in TYPES:
         q = questions[kind]
-        page = open_quiz(q, mode=mode, dark=dark, host=theme)
-        background = page.evaluate("getComputedStyle(document.querySelector('.ck-quiz')).backgroundColor")
+        model = "myst" if theme.startswith("myst") and mode == "practice" else "kernel"
+        page = open_quiz(q, mode=mode, dark=dark, host=theme, kind=model)
+        background = page.locator(".ck-quiz").evaluate("el => getComputedStyle(el).backgroundColor")
         assert (background != "rgb(255, 255, 255)") == widget_dark, background
         answer_by_mouse(page, kind, q.key())
         if mode == "practice":
