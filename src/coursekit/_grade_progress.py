@@ -26,7 +26,7 @@ class Progress:
         eta = f"~{_duration(left / rate)} left" if rate and left else ("done" if not left else "estimating")
         filled = int(self.width * finished / self.total) if self.total else self.width
         bar = "#" * filled + "." * (self.width - filled)
-        extra = f", {skipped} already graded" if skipped else ""
+        extra = f", {skipped} skipped" if skipped else ""
         return f"grading [{bar}] {finished}/{self.total}: {done} graded, {failed} failed{extra} | {rate:.1f}/s | {eta}"
 
     def update(self, done: int, failed: int, skipped: int, *, force: bool = False) -> None:

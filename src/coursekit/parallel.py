@@ -52,10 +52,13 @@ class GradeReport:
         rate = f" ({n / self.seconds:.2f} submissions/s)" if self.seconds and n else ""
         lines = [
             f"{self.assignment}: {len(self.graded)} graded, {len(self.failed)} failed, "
-            f"{len(self.skipped)} already graded, in {self.seconds:.1f} s on {self.workers} worker(s){rate}."
+            f"{len(self.skipped)} skipped, in {self.seconds:.1f} s on {self.workers} worker(s){rate}."
         ]
         if self.skipped:
-            lines.append("Already autograded submissions were skipped; use --force to regrade them.")
+            lines.append(
+                "Skipped: already autograded (and not resubmitted since) or excluded by nbgrader's config; "
+                "--force regrades them."
+            )
         for student, why in sorted(self.failed.items()):
             lines.append(f"  failed: {student}: {why}")
         if self.failed:

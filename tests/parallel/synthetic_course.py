@@ -77,6 +77,7 @@ KINDS = {
     "late": ("answer = 42", {"schema": 1, "answers": {"q1": "b", "q2": "ab"}}),
     "timeout": ("import time\ntime.sleep(600)\nanswer = 42", {"schema": 1, "answers": {"q1": "b"}}),
     "crash": ("import os\nos._exit(1)", {"schema": 1, "answers": {"q1": "b"}}),
+    "slow": ("import time\ntime.sleep(3)\nanswer = 42", {"schema": 1, "answers": {"q1": "c", "q2": "ab"}}),
 }
 
 
@@ -92,15 +93,32 @@ def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.Complet
 
 
 def make_course(repo: Path, *, timeout: int = 30) -> Path:
-    """A course repo whose ``assignments/`` is an nbgrader course with the quiz generated; returns assignments/."""
+    """A course repo whose ``assignments/`` is an nbgrader course with the quiz released; returns assignments/.
+
+    Set up with nbgrader's Python API (the same code as its commands, without paying nbgrader's
+    import time twice); the assignment "empty" is in the gradebook but has no submissions.
+    """
+    from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import parse_utc
+    from traitlets.config import Config
+
     root = repo / "assignments"
     (root / "bank").mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(CONFIG.format(timeout=timeout))
     src = root / "source" / ASSIGNMENT
     src.mkdir(parents=True)
     nbformat.write(source_notebook(), src / f"{ASSIGNMENT}.ipynb")
-    nbgrader(root, "db", "assignment", "add", ASSIGNMENT, f"--duedate={DUE}")
-    nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "synthetic") as gb:
+        gb.add_assignment(ASSIGNMENT, duedate=parse_utc(DUE))
+        gb.add_assignment("empty")
+    config = Config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.course_id = "synthetic"
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    result = api.generate_assignment(ASSIGNMENT, force=True)
+    assert result["success"], result.get("error") or result.get("log")
     return root
 
 
@@ -125,3 +143,49 @@ def clone(course: Path, dest_repo: Path) -> Path:
     """A copy of the course repo holding ``course`` (an assignments/ folder); returns the copy's assignments/."""
     shutil.copytree(course.parent, dest_repo)
     return dest_repo / "assignments"
+
+
+def gradebook_rows(root: Path, assignment: str = ASSIGNMENT) -> dict:
+    """Everything autograde records per student: timestamp, per-cell scores, comments, late penalty."""
+    from nbgrader.api import Gradebook
+
+    rows = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "synthetic") as gb:
+        for sub in gb.assignment_submissions(assignment):
+            cells = {}
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    cells[g.name] = (g.auto_score, g.manual_score, g.needs_manual_grade)
+                for c in nb.comments:
+                    cells["comment:" + c.name] = c.auto_comment
+                cells["late_penalty"] = nb.late_submission_penalty
+            rows[sub.student.id] = (str(sub.timestamp), cells)
+    return rows
+
+
+def autograded_cells(root: Path, assignment: str = ASSIGNMENT) -> dict:
+    """Each autograded notebook's cells as a reader sees them: execution timestamps dropped, and
+    consecutive stdout chunks joined (how the kernel chunks a stream varies between two serial runs too)."""
+    found = {}
+    for path in sorted((root / "autograded").glob(f"*/{assignment}/*.ipynb")):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            cell.get("metadata", {}).pop("execution", None)
+            if "outputs" in cell:
+                cell["outputs"] = _coalesced(cell["outputs"])
+        found[path.parent.parent.name] = nb["cells"]
+    return found
+
+
+def _coalesced(outputs: list) -> list:
+    merged = []
+    for out in outputs:
+        if out.get("output_type") != "stream":
+            merged.append(out)
+            continue
+        text = "".join(out["text"])
+        if merged and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == out["name"]:
+            merged[-1]["text"] += text
+        else:
+            merged.append({**out, "text": text})
+    return merged
