@@ -411,3 +411,19 @@ def test_practice_verdicts_match_scoring(open_quiz, questions):
             py = score(q, v)
             assert js["verdict"] == py.verdict, (kind, v)
             assert round(js["fraction"] * q.points, 4) == py.points, (kind, v)
+
+
+def test_every_bank_question_renders_accessibly(open_quiz, repo):
+    """Does every question of the course's bank (graded ones without a key) render with all its choices and pass axe?"""
+    from coursekit.bank import bank_files, load_bank
+
+    bank = load_bank(bank_files([repo / "assignments" / "bank"]))
+    for qid, q in bank.questions.items():
+        mode = "graded" if bank.kind_of(qid) == "graded" else "practice"
+        page = open_quiz(q, mode=mode)
+        controls = {"single": "input", "multiple": "input", "ordering": "li", "matching": "select"}.get(q.type)
+        expected = len(getattr(q, "options", None) or getattr(q, "items", None) or getattr(q, "left", None) or [1])
+        if controls:
+            assert page.locator(f".ck-quiz {controls}").count() == expected, qid
+        assert page.locator(".ck-prompt").inner_text().strip(), qid
+        assert axe_violations(page) == [], qid

@@ -199,7 +199,8 @@ function ordering(q, ui) {
     const down = h("button", { type: "button", cls: "ck-move", "aria-label": `Move down: ${name}` }, "↓ Down");
     up.addEventListener("click", () => move(o.id, -1, up));
     down.addEventListener("click", () => move(o.id, +1, down));
-    const li = h("li", { cls: "ck-item" }, h("span", { cls: "ck-item-text", html: inline(o.text) }), up, down);
+    const text = h("span", { cls: "ck-item-text", html: inline(o.text) });
+    const li = h("li", { cls: "ck-item" }, h("div", { cls: "ck-row" }, text, up, down));
     rows[o.id] = { li, buttons: [up, down] };
   }
   function layout() {
