@@ -427,3 +427,27 @@ def test_every_bank_question_renders_accessibly(open_quiz, repo):
             assert page.locator(f".ck-quiz {controls}").count() == expected, qid
         assert page.locator(".ck-prompt").inner_text().strip(), qid
         assert axe_violations(page) == [], qid
+
+
+def test_bank_text_is_never_run_as_html(open_quiz, questions):
+    """Is HTML in a prompt or option shown as text, unsafe links dropped, and the Markdown subset rendered?"""
+    evil = (
+        "Is <img src=x onerror=alert(1)> **bold**, *em*, `<b>`, [ok](https://example.org) [bad](javascript:alert(1))?"
+    )
+    q = questions["single"].model_copy(
+        update={
+            "prompt": evil,
+            "options": [
+                *questions["single"].options[:2],
+                questions["single"].options[2].model_copy(update={"text": "<script>x</script>"}),
+            ],
+        }
+    )
+    page = open_quiz(q)
+    prompt = page.locator(".ck-prompt")
+    assert page.locator(".ck-quiz img, .ck-quiz script").count() == 0
+    assert "<img src=x onerror=alert(1)>" in prompt.inner_text()
+    assert prompt.locator("strong").inner_text() == "bold" and prompt.locator("em").inner_text() == "em"
+    assert prompt.locator("code").inner_text() == "<b>"
+    assert [a.get_attribute("href") for a in prompt.locator("a").all()] == ["https://example.org"]
+    assert page.get_by_label("<script>x</script>").count() == 1

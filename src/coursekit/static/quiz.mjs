@@ -64,9 +64,9 @@ function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (k === "html")
-      el.innerHTML = v; // only ever given markdown() output, which is escaped
+    // `html` is only ever given inline()/markdown() output, which escapes the bank's text first.
+    if (k === "html") el.innerHTML = v;
+    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k === "cls" ? "class" : k, v === true ? "" : v);
   }
   el.append(...children.filter((c) => c !== null && c !== undefined));
