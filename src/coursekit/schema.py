@@ -143,6 +143,10 @@ class Numeric(_Question):
     def public(self) -> dict:
         return {**super().public(), "unit": self.unit}
 
+    def practice(self) -> dict:
+        # The browser's practice check needs the tolerance as much as the key.
+        return {**super().practice(), "tolerance": self.tolerance}
+
 
 class ShortText(_Question):
     type: Literal["text"]
