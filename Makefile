@@ -36,19 +36,22 @@ node_modules/.installed: package.json
 env: preflight $(VENV)/.installed
 
 course: env
-	@echo "==> 1/4 checking the question bank"
+	@echo "==> 1/5 checking the question bank"
 	@coursekit check
-	@echo "==> 2/4 checking the quiz notebooks against the bank"
+	@echo "==> 2/5 checking the quiz notebooks against the bank"
 	@coursekit generate --check
-	@echo "==> 3/4 building the book"
-	@coursekit book
-	@echo "==> 4/4 releasing the assignments with nbgrader"
+	@echo "==> 3/5 building the book content (strict, executed, offline)"
+	@coursekit book --no-html
+	@echo "==> 4/5 releasing the assignments with nbgrader"
 	@coursekit release --force
+	@echo "==> 5/5 trying the HTML site (Jupyter Book downloads its theme here)"
+	@coursekit book --html-only
 	@echo ""
 	@echo "Done. Outputs:"
-	@echo "  book content (MyST AST):  book/_build/site/"
-	@echo "  book HTML (if built):     book/_build/html/index.html"
+	@echo "  book content (MyST AST):  book/_build/site/content/"
+	@echo "  book HTML (with network): book/_build/html/index.html"
 	@echo "  student releases:         assignments/release/<assignment>/"
+	@echo "  next: see README.md (instructors, students, graders) or book/instructor-guide.md"
 
 test: env node_modules/.installed
 	@echo "==> running the test suite"

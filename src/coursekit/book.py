@@ -43,14 +43,23 @@ class Run:
         return "\n".join(self.lines)
 
 
-def build_book(*, book_dir: Path | None = None, html: bool = True, execute: bool = True) -> dict[str, Path]:
-    """Build the book in ``book_dir`` (default: the course's book/); return the outputs that were built."""
+def build_book(
+    *, book_dir: Path | None = None, html: bool = True, execute: bool = True, html_only: bool = False
+) -> dict[str, Path]:
+    """Build the book in ``book_dir`` (default: the course's book/); return the outputs that were built.
+
+    ``html_only`` skips the checked content build (run it first) and only tries the HTML site.
+    """
     book = (book_dir or find_course().book).resolve()
     if not (book / "myst.yml").is_file():
         raise CourseError(f"{book}: no myst.yml here; pass the book folder with --book (default: the course's book/)")
     env = _tool_env()
     _check_node(env)
     outputs: dict[str, Path] = {}
+    if html_only:
+        outputs = {"content": book / "_build" / "site" / "content", **_build_html(book, env)}
+        _print_outputs(outputs)
+        return outputs
     with _root_config(env) if execute else _nothing():
         site = _jupyter_book(["build", "--site", "--strict"] + (["--execute"] if execute else []), book, env)
     theme_offline = site.code != 0 and _theme_unreachable(site)

@@ -25,7 +25,7 @@ def _cmd_check(args) -> int:
 def _cmd_book(args) -> int:
     from .book import build_book
 
-    build_book(book_dir=args.book, html=not args.no_html, execute=not args.no_execute)
+    build_book(book_dir=args.book, html=not args.no_html, execute=not args.no_execute, html_only=args.html_only)
     return 0
 
 
@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--book", type=Path, default=None, help="book folder (default: the course's book/)")
     b.add_argument("--no-html", action="store_true", help="skip the HTML step (it needs network for the theme)")
     b.add_argument("--no-execute", action="store_true", help="do not execute the book's notebooks")
+    b.add_argument("--html-only", action="store_true", help="only try the HTML site (after a content build)")
     b.set_defaults(func=_cmd_book)
 
     g = sub.add_parser("generate", help="write the quiz notebooks in assignments/source/ from the bank")
