@@ -38,6 +38,8 @@ class AuditReport:
         return not self.mismatches
 
     def summary(self) -> str:
+        if not self.submissions:
+            return f"audit {self.assignment}: no autograded submissions in the gradebook; run nbgrader autograde first."
         head = f"audit {self.assignment}: {self.submissions} submission(s) re-graded"
         if self.ok:
             return f"{head}; every score matches the gradebook."
