@@ -110,8 +110,10 @@ class Quiz:
         if _mode() == "autograde":
             return self._autograde(qid)
         public = self._known(qid)
-        value = self._saved().get(qid)
         label = f"Question {self._number(qid)}"
+        if self._memory is None and (problem := read_answers(self.answers_file).problem):
+            print(f"{label}: {problem}. Answer the questions again to replace it.")
+        value = self._saved().get(qid)
         if value is None:
             # nbgrader validate lists a grade cell with stderr output as failed: exactly the unanswered ones.
             print(f"{label}: not answered yet.", file=sys.stderr if _mode() == "validate" else sys.stdout)

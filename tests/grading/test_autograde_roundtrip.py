@@ -211,7 +211,9 @@ def test_no_stderr_or_errors_in_grade_cells(graded):
         for cell in nb["cells"]:
             if cell["metadata"].get("nbgrader", {}).get("grade"):
                 kinds = [(o["output_type"], o.get("name")) for o in cell["outputs"]]
-                assert kinds == [("stream", "stdout"), ("execute_result", None)], (student, cell["id"], kinds)
+                # stdout may arrive in several chunks; what matters: no stderr, no error, one number last
+                assert set(kinds[:-1]) == {("stream", "stdout")}, (student, cell["id"], kinds)
+                assert kinds[-1] == ("execute_result", None), (student, cell["id"], kinds)
 
 
 def _feedback(graded, student) -> str:

@@ -206,3 +206,14 @@ def test_widget_changes_are_saved_and_restored(course, monkeypatch):
     saved = json.loads((folder / f"{QUIZ}.answers.json").read_text())
     assert saved == {"schema": 1, "answers": {"ty-partner-years": {"korea-alliance": "y1953"}}}
     assert Quiz(QUIZ).ask("ty-partner-years").value == {"korea-alliance": "y1953"}  # after a restart
+
+
+def test_student_is_told_when_the_answers_file_is_unreadable(course, monkeypatch, capsys):
+    """If the answers file got damaged, does the student's grade cell say so instead of a bare 'not answered'?"""
+    folder = course / "student" / QUIZ
+    shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
+    monkeypatch.chdir(folder)
+    (folder / f"{QUIZ}.answers.json").write_text("{oops")
+    Quiz(QUIZ).grade("ty-amended-year")
+    out = capsys.readouterr().out
+    assert "could not be read" in out and "Answer the questions again" in out
