@@ -84,7 +84,19 @@ EXPECTED = {
               "ty-milestone-order": 1.7333},  # dave's answers; her edits to locked cells are undone
     "kim": {q: float(p) for q, p in POINTS.items()},  # answered through the widgets in a kernel
     "mallory": {q: float(p) for q, p in POINTS.items()},  # all wrong, but patched the grader: audit must catch it
+    "oscar": {q: float(p) for q, p in POINTS.items()},  # all wrong, but shipped a fake coursekit package: same
 }  # fmt: skip
+CHEATERS = ("mallory", "oscar")
+FAKE_PACKAGE = f"""class Quiz:
+    def __init__(self, name):
+        self.points = {POINTS!r}
+
+    def ask(self, qid):
+        return None
+
+    def grade(self, qid):
+        return float(self.points[qid])
+"""
 MONKEYPATCH = 'import coursekit.quiz as q\nq.Quiz.grade = lambda self, qid: float(self._public[qid]["points"])'
 
 
@@ -142,6 +154,10 @@ def graded(tmp_path_factory):
         shutil.copy(root / "kim-work" / f"{QUIZ}.answers.json", sub / "kim" / QUIZ)
         _write_answers(sub / "mallory" / QUIZ, WRONG)
         _edit_notebook(sub / "mallory" / QUIZ / f"{QUIZ}.ipynb", _monkeypatch_grader)
+        _write_answers(sub / "oscar" / QUIZ, WRONG)
+        (sub / "oscar" / QUIZ / "coursekit").mkdir()
+        (sub / "oscar" / QUIZ / "coursekit" / "__init__.py").write_text("")
+        (sub / "oscar" / QUIZ / "coursekit" / "quiz.py").write_text(FAKE_PACKAGE)
 
         started = time.perf_counter()
         autograde = nbgrader(root, "autograde", QUIZ, "--force")
@@ -267,14 +283,15 @@ def test_answering_in_the_kernel_saves_every_widget_value(graded):
     assert printed.strip() == "9 ['Answer recorded']"
 
 
-def test_audit_flags_the_monkeypatcher_and_only_them(graded):
-    """Does `coursekit audit` exit 1 and list mallory's nine inflated questions, and no other student?"""
+def test_audit_flags_the_cheaters_and_only_them(graded):
+    """Does `coursekit audit` exit 1 and list every inflated question of the two cheaters, and no one else?"""
     audit = graded["audit"]
     assert audit.returncode == 1, audit.stdout + audit.stderr
     lines = [line for line in audit.stdout.splitlines() if line.startswith("  ")]
-    assert len(lines) == 9 and all(line.split()[0] == "mallory" for line in lines)
+    assert sorted(line.split()[0] for line in lines) == sorted(CHEATERS * len(POINTS))
     assert "  mallory  ty-other-treaty-allies: gradebook 2, re-graded 0" in audit.stdout
-    assert "9 submission(s) re-graded" in audit.stdout
+    assert "  oscar  ty-invasion-year: gradebook 1, re-graded 0" in audit.stdout
+    assert f"{len(EXPECTED)} submission(s) re-graded" in audit.stdout
 
 
 def test_validate_lists_exactly_the_unanswered_questions(graded, tmp_path):
