@@ -114,9 +114,11 @@ class Quiz:
         if self._memory is None and (problem := read_answers(self.answers_file).problem):
             print(f"{label}: {problem}. Answer the questions again to replace it.")
         value = self._saved().get(qid)
-        if value is None:
-            # nbgrader validate lists a grade cell with stderr output as failed: exactly the unanswered ones.
-            print(f"{label}: not answered yet.", file=sys.stderr if _mode() == "validate" else sys.stdout)
+        missing = "not answered yet" if value is None else _incomplete(public, value)
+        if missing:
+            # nbgrader validate lists a grade cell with stderr output as failed: the unanswered and incomplete ones.
+            recorded = "" if value is None else f" (recorded: {_public_words(public, value)})"
+            print(f"{label}: {missing}.{recorded}", file=sys.stderr if _mode() == "validate" else sys.stdout)
             return None
         print(f"{label}: recorded: {_public_words(public, value)}")
         return None
@@ -169,6 +171,18 @@ def _grade_one(questions: dict, answers, show_key: bool, qid: str, first: bool) 
     result = score(q, value)
     print("\n".join([*lines, *feedback_lines(q, value, result, show_key)]))
     return float(result.points)
+
+
+def _incomplete(public: dict, value) -> str:
+    """Why a recorded answer is visibly unfinished ("" if it is not), judged from the public view only."""
+    kind = public.get("type")
+    if kind == "matching" and isinstance(value, dict) and len(value) < len(public.get("left", [])):
+        return f"only {len(value)} of {len(public['left'])} items matched"
+    if kind == "multiple" and value == []:
+        return "nothing selected"
+    if kind == "text" and isinstance(value, str) and not value.strip():
+        return "the answer is empty"
+    return ""
 
 
 def _public_words(public: dict, value) -> str:

@@ -159,7 +159,7 @@ def test_student_run_reports_recorded_or_unanswered_without_the_key(course, monk
 
 
 def test_validate_flags_only_unanswered_questions(course, monkeypatch, capsys):
-    """Under nbgrader validate, does an unanswered question write to stderr (a failed cell) and an answered one not?"""
+    """Under nbgrader validate, do unanswered and half-matched questions write to stderr (fail), answered ones not?"""
     folder = course / "student" / QUIZ
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
@@ -170,6 +170,9 @@ def test_validate_flags_only_unanswered_questions(course, monkeypatch, capsys):
     assert capsys.readouterr().err == ""
     quiz.grade("ty-amended-year")
     assert "not answered yet" in capsys.readouterr().err
+    answer(folder, ty_partner_years={"korea-alliance": "y1953"})
+    quiz.grade("ty-partner-years")
+    assert "Question 7: only 1 of 4 items matched." in capsys.readouterr().err
 
 
 def test_answers_stay_in_memory_in_the_source_folder(course, monkeypatch, capsys):
