@@ -69,6 +69,9 @@ function h(tag, attrs = {}, ...children) {
     else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k === "cls" ? "class" : k, v === true ? "" : v);
   }
+  // JupyterLab's command-mode shortcuts (ArrowUp/Down, Enter...) would otherwise take keys from our
+  // controls; Lumino leaves alone any element carrying this attribute.
+  if (/^(input|select|button|textarea)$/.test(tag)) el.setAttribute("data-lm-suppress-shortcuts", "true");
   el.append(...children.filter((c) => c !== null && c !== undefined));
   return el;
 }
