@@ -128,18 +128,18 @@ class PeakRSS:
         return self.peak
 
 
-def timed(cmd: list[str], course: Path) -> tuple[float, int, int]:
-    """(seconds, peak RSS bytes, exit code) of a command run in the course's assignments/ folder."""
+def timed(cmd: list[str], course: Path) -> tuple[float, int, int, str]:
+    """(seconds, peak RSS bytes, exit code, stdout) of a command run in the course's assignments/ folder."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=course / "assignments", env=_env(course), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        cmd, cwd=course / "assignments", env=_env(course), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     rss = PeakRSS(proc.pid)
-    _, err = proc.communicate()
+    out, err = proc.communicate()
     seconds = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        sys.stderr.write(err.decode(errors="replace")[-2000:])
-    return seconds, rss.stop(), proc.returncode
+    if proc.returncode:
+        sys.stderr.write(err.decode(errors="replace")[-3000:])
+    return seconds, rss.stop(), proc.returncode, out.decode(errors="replace")
 
 
 def gradebook(course: Path, assignment: str) -> dict:
@@ -222,7 +222,7 @@ def main(argv=None) -> int:
         serial = shutil.copytree(base, tmp / "serial")
         dask = shutil.copytree(base, tmp / "dask")
 
-        s_time, s_rss, s_rc = timed([str(BIN / "nbgrader"), "autograde", args.assignment], serial)
+        s_time, s_rss, s_rc, _ = timed([str(BIN / "nbgrader"), "autograde", args.assignment], serial)
         print(
             f"serial nbgrader autograde: {s_time:.1f} s, {args.n / s_time:.2f} submissions/s, "
             f"peak RSS {s_rss / 2**20:.0f} MiB (exit {s_rc})",
@@ -231,7 +231,9 @@ def main(argv=None) -> int:
         cmd = [str(BIN / "coursekit"), "grade", args.assignment, "--quiet"]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
-        d_time, d_rss, d_rc = timed(cmd, dask)
+        d_time, d_rss, d_rc, d_out = timed(cmd, dask)
+        if d_rc:
+            print(d_out)
         print(
             f"coursekit grade (Dask):    {d_time:.1f} s, {args.n / d_time:.2f} submissions/s, "
             f"peak RSS {d_rss / 2**20:.0f} MiB (exit {d_rc})",

@@ -21,11 +21,13 @@ from traitlets import HasTraits
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
+from . import _grade_kernels
 from ._grade_fastimport import without_iri_grammar
 
 with without_iri_grammar():
     import nbformat
     from nbconvert.exporters import NotebookExporter
+    from nbconvert.preprocessors import ExecutePreprocessor
     from nbgrader import utils
     from nbgrader.converters import Autograde
     from nbgrader.converters.base import BaseConverter
@@ -39,6 +41,8 @@ class KernelSide:
     classes: tuple  # dotted class names (instances from a custom config travel pickled)
     config: Config
     optimistic_validation: bool = False
+    prestart: bool = True  # kernels started ahead of need (see _grade_kernels)
+    token: str = ""  # the grading run; a kernel started ahead serves only its own run
 
 
 def split_preprocessors(preprocessors: list) -> tuple[list, list]:
@@ -57,7 +61,10 @@ def run_kernel_side(nb, resources, spec: KernelSide):
     with utils.setenv(NBGRADER_EXECUTION="autograde"):
         for item in spec.classes:
             pp = _construct(import_item(item) if isinstance(item, str) else item, exporter)
-            nb, resources = pp(nb, resources)
+            if spec.prestart and isinstance(pp, ExecutePreprocessor):
+                nb, resources = _grade_kernels.execute(pp, nb, resources, spec.token)
+            else:
+                nb, resources = pp(nb, resources)
             if not spec.optimistic_validation:
                 nbformat.validate(nb, relax_add_props=True)  # = Exporter._validate_preprocessor
     return nb, resources
@@ -135,10 +142,10 @@ class SplitAutograde(Autograde):
             self.exporter.register_preprocessor(pp)
 
 
-def kernel_side_spec(classes: list, exporter) -> KernelSide:
+def kernel_side_spec(classes: list, exporter, *, token: str, prestart: bool = True) -> KernelSide:
     """The picklable description of ``classes`` for run_kernel_side."""
     names = tuple(f"{c.__module__}.{c.__qualname__}" if isinstance(c, type) else c for c in classes)
-    return KernelSide(names, exporter.config, bool(exporter.optimistic_validation))
+    return KernelSide(names, exporter.config, bool(exporter.optimistic_validation), prestart, token)
 
 
 def warm_worker(log_path: str | None = None) -> int:

@@ -80,6 +80,7 @@ def grade_assignment(
 ) -> GradeReport:
     """Autograde every submission of ``assignment`` (or only ``students``) in parallel; see the module doc."""
     from ._grade_cluster import dask_client, worker_threads
+    from ._grade_kernels import release as release_kernels
     from ._grade_progress import Progress
     from ._grade_split import warm_worker
 
@@ -94,7 +95,10 @@ def grade_assignment(
                 client.run(warm_worker, None if scheduler else str(journal.dir / "workers.log"))
                 grader = _ClassGrader(app, client, assignment, force=force, journal=journal)
                 bar = Progress(len(todo), enabled=progress)
-                return grader.run(todo, bar, inflight=2 * worker_threads(client))
+                try:
+                    return grader.run(todo, bar, inflight=2 * worker_threads(client))
+                finally:
+                    client.run(release_kernels)  # no kernel left waiting on a shared cluster
 
 
 def nbgrader_app():
@@ -112,6 +116,8 @@ class _ClassGrader:
     def __init__(self, app, client, assignment: str, *, force: bool, journal):
         self.app, self.client, self.assignment, self.force, self.journal = app, client, assignment, force, journal
         self.turn = threading.Lock()
+        self.token = uuid.uuid4().hex
+        self.prestart = os.environ.get("COURSEKIT_GRADE_PRESTART", "1") != "0"  # 0: nbclient starts every kernel
         self.futures: set = set()
         self.stopping = False
 
@@ -178,7 +184,8 @@ class _ClassGrader:
 
         def factory(classes, exporter):
             key = f"autograde-{self.assignment}-{student}-{uuid.uuid4().hex[:8]}"
-            return RemoteKernelSide(self._submit, self.turn, kernel_side_spec(classes, exporter), key)
+            spec = kernel_side_spec(classes, exporter, token=self.token, prestart=self.prestart)
+            return RemoteKernelSide(self._submit, self.turn, spec, key)
 
         return factory
 
