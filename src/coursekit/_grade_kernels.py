@@ -106,7 +106,7 @@ class NextKernel:
         if pending is not None:
             try:
                 km = pending[1].result(timeout=STARTUP_TIMEOUT)
-                self.loop.run(_stop(km)).result(timeout=30)
+                self.loop.run(_stop(km, now=True)).result(timeout=30)  # it never ran any code: no need to wait
             except Exception:
                 pass
         shutil.rmtree(self._folder, ignore_errors=True)
@@ -151,10 +151,10 @@ async def _move(km: AsyncKernelManager, cwd: str) -> None:
         kc.stop_channels()
 
 
-async def _stop(km: AsyncKernelManager) -> None:
+async def _stop(km: AsyncKernelManager, now: bool = False) -> None:
     try:
         if await km.is_alive():
-            await km.shutdown_kernel(now=False)
+            await km.shutdown_kernel(now=now)
         else:
             await km.cleanup_resources()
     except Exception:

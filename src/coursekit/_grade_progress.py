@@ -40,10 +40,10 @@ class Progress:
                 self._shown = text
             return
         now = time.monotonic()
-        if force or now - self._last_plain >= 10:  # a log file gets a line every 10 s, not a flood
+        if (force and text != self._shown) or now - self._last_plain >= 10:  # a log gets a line every 10 s
             self.stream.write(text + "\n")
             self.stream.flush()
-            self._last_plain = now
+            self._last_plain, self._shown = now, text
 
     def close(self, done: int, failed: int, skipped: int) -> None:
         if not self.enabled:

@@ -148,11 +148,12 @@ def kernel_side_spec(classes: list, exporter, *, token: str, prestart: bool = Tr
     return KernelSide(names, exporter.config, bool(exporter.optimistic_validation), prestart, token)
 
 
-def warm_worker(log_path: str | None = None) -> int:
+def warm_worker(log_path: str | None, course: str) -> bool:
     """Import what run_kernel_side needs once per worker process (nbformat alone takes seconds).
 
     With ``log_path``, the worker's stdout/stderr (and so its kernels': they inherit them) go to that
-    file instead of the grader's terminal, where they would break the progress line.
+    file instead of the grader's terminal, where they would break the progress line. Returns whether
+    the worker sees the ``course`` folder (kernels run in the submissions' folders there).
     """
     if log_path:
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -164,4 +165,4 @@ def warm_worker(log_path: str | None = None) -> int:
     import nbgrader.preprocessors  # noqa: F401
 
     nbformat.validate(nbformat.v4.new_notebook())  # builds the schema validator once
-    return 0
+    return os.path.isdir(course)

@@ -16,11 +16,9 @@ through nbgrader's update-or-create calls, so none is duplicated.
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
 import pickle
-import re
 import threading
 import time
 import uuid
@@ -80,6 +78,7 @@ def grade_assignment(
 ) -> GradeReport:
     """Autograde every submission of ``assignment`` (or only ``students``) in parallel; see the module doc."""
     from ._grade_cluster import dask_client, worker_threads
+    from ._grade_course import Journal, submissions
     from ._grade_kernels import release as release_kernels
     from ._grade_progress import Progress
     from ._grade_split import warm_worker
@@ -88,17 +87,28 @@ def grade_assignment(
     with _inside(root), warnings.catch_warnings():
         _hush_nbgrader_warnings()
         app = nbgrader_app()
-        todo = _submissions(app.coursedir, assignment, students)
-        with _Journal(root, assignment) as journal:
+        todo = submissions(app.coursedir, assignment, students)
+        with Journal(root, assignment) as journal:
             journal.recover(app.coursedir)
             with dask_client(scheduler=scheduler, workers=workers) as client:
-                client.run(warm_worker, None if scheduler else str(journal.dir / "workers.log"))
+                _check_workers(
+                    client.run(warm_worker, None if scheduler else str(journal.dir / "workers.log"), str(root))
+                )
                 grader = _ClassGrader(app, client, assignment, force=force, journal=journal)
                 bar = Progress(len(todo), enabled=progress)
                 try:
                     return grader.run(todo, bar, inflight=2 * worker_threads(client))
                 finally:
                     client.run(release_kernels)  # no kernel left waiting on a shared cluster
+
+
+def _check_workers(sees_course: dict) -> None:
+    blind = sorted(address for address, ok in sees_course.items() if not ok)
+    if blind:
+        raise CourseError(
+            f"Dask worker(s) {', '.join(blind)} cannot see the course folder: grading needs the course on a "
+            "file system shared by this machine and every worker, at the same path."
+        )
 
 
 def nbgrader_app():
@@ -217,86 +227,6 @@ def _record(report: GradeReport, student: str, outcome: str, why: str) -> None:
         report.skipped.append(student)
     else:
         report.failed[student] = why
-
-
-def _submissions(coursedir, assignment: str, only: list[str] | None) -> list[str]:
-    """Students with a submitted/<student>/<assignment>/ folder, checked against the gradebook."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-        known = sorted(a.name for a in gb.assignments)
-    submitted = Path(coursedir.root) / coursedir.submitted_directory
-    found = _submitted_students(coursedir, assignment)
-    if assignment not in known:
-        listed = ", ".join(known) or "none yet"
-        raise CourseError(
-            f"unknown assignment '{assignment}': it is not in the gradebook ({coursedir.db_url}; assignments: "
-            f"{listed}). Release it first (coursekit release {assignment}), or check the name."
-        )
-    if only:
-        missing = sorted(set(only) - set(found))
-        if missing:
-            raise CourseError(f"no submission of '{assignment}' from {', '.join(missing)} in {submitted}/.")
-        found = sorted(set(only))
-    if not found:
-        raise CourseError(
-            f"no submissions of '{assignment}' in {submitted}/<student>/{assignment}/: collect them first "
-            "(nbgrader collect or zip_collect)."
-        )
-    return found
-
-
-def _submitted_students(coursedir, assignment: str) -> list[str]:
-    """Student ids of the submission folders, matched as nbgrader's BaseConverter.init_notebooks does."""
-    pattern = coursedir.format_path(coursedir.submitted_directory, "*", assignment)
-    regexp = re.compile(
-        coursedir.format_path(coursedir.submitted_directory, "(?P<student>.*)", assignment, escape=True)
-    )
-    found = (regexp.fullmatch(path) for path in glob.glob(pattern) if os.path.isdir(path))
-    return sorted(m["student"] for m in found if m)
-
-
-class _Journal:
-    """Marker files for submissions in flight, and a lock so two grading runs never overlap."""
-
-    def __init__(self, root: Path, assignment: str):
-        self.dir = root / ".coursekit-grading" / assignment
-        self.assignment = assignment
-
-    def __enter__(self):
-        import fcntl
-
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.dir / ".lock", "w")  # noqa: SIM115 - held for the whole run
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._lock.close()
-            raise CourseError(
-                f"another `coursekit grade {self.assignment}` is running; wait for it to finish."
-            ) from None
-        return self
-
-    def __exit__(self, *exc):
-        self._lock.close()
-
-    def begin(self, student: str) -> None:
-        (self.dir / student).touch()
-
-    def end(self, student: str) -> None:
-        (self.dir / student).unlink(missing_ok=True)
-
-    def recover(self, coursedir) -> list[str]:
-        """Students a killed run left half-done: drop their partial output so nbgrader grades them again."""
-        from nbgrader.utils import rmtree
-
-        left = sorted(p.name for p in self.dir.iterdir() if not p.name.startswith("."))
-        for student in left:
-            dest = coursedir.format_path(coursedir.autograded_directory, student, self.assignment)
-            if os.path.isdir(dest):
-                rmtree(dest)
-            self.end(student)
-        return left
 
 
 def _student_log(student: str):
