@@ -106,7 +106,7 @@ def _question(page, words: str):
 
 
 def _recorded(widget) -> None:
-    widget.locator(".ck-feedback", has_text="Answer recorded").wait_for(timeout=15000)
+    widget.locator(".ck-feedback", has_text="Answer recorded").wait_for(timeout=60000)
 
 
 def _answer_everything(page) -> None:
