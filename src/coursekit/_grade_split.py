@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from traitlets import HasTraits
@@ -28,7 +29,6 @@ with without_iri_grammar():
     import nbformat
     from nbconvert.exporters import NotebookExporter
     from nbconvert.preprocessors import ExecutePreprocessor
-    from nbgrader import utils
     from nbgrader.converters import Autograde
     from nbgrader.converters.base import BaseConverter
     from nbgrader.preprocessors import SaveAutoGrades
@@ -57,8 +57,7 @@ def split_preprocessors(preprocessors: list) -> tuple[list, list]:
 def run_kernel_side(nb, resources, spec: KernelSide):
     """Runs in the worker: nbgrader's kernel-side preprocessors, as NotebookExporter would run them."""
     exporter = NotebookExporter(config=spec.config)
-    # Same environment variable nbgrader sets around the autograde pass (Autograde.convert_single_notebook).
-    with utils.setenv(NBGRADER_EXECUTION="autograde"):
+    with _autograde_env():
         for item in spec.classes:
             pp = _construct(import_item(item) if isinstance(item, str) else item, exporter)
             if spec.prestart and isinstance(pp, ExecutePreprocessor):
@@ -68,6 +67,32 @@ def run_kernel_side(nb, resources, spec: KernelSide):
             if not spec.optimistic_validation:
                 nbformat.validate(nb, relax_add_props=True)  # = Exporter._validate_preprocessor
     return nb, resources
+
+
+_env_lock = threading.Lock()
+_env_users = [0, None]  # tasks inside _autograde_env, value before the first one
+
+
+@contextmanager
+def _autograde_env():
+    """NBGRADER_EXECUTION=autograde, as nbgrader sets it around the autograde pass, for kernels started
+    meanwhile. Counted, because a worker may run several tasks at once (nbgrader's utils.setenv is not
+    thread-safe: the first task to finish would delete it under the others)."""
+    with _env_lock:
+        if _env_users[0] == 0:
+            _env_users[1] = os.environ.get("NBGRADER_EXECUTION")
+        _env_users[0] += 1
+        os.environ["NBGRADER_EXECUTION"] = "autograde"
+    try:
+        yield
+    finally:
+        with _env_lock:
+            _env_users[0] -= 1
+            if _env_users[0] == 0:
+                if _env_users[1] is None:
+                    os.environ.pop("NBGRADER_EXECUTION", None)
+                else:
+                    os.environ["NBGRADER_EXECUTION"] = _env_users[1]
 
 
 def _construct(item, exporter):

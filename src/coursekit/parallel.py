@@ -174,13 +174,15 @@ class _ClassGrader:
             )
             try:
                 converter.start()
-            except NbGraderException:
-                return student, "failed", _why(errors)
+                outcome = student, ("skipped" if converter.processed is False else "graded"), ""
+            except NbGraderException:  # nbgrader handled it (and removed the submission's output)
+                outcome = student, "failed", _why(errors)
             except Exception as e:  # nbgrader raised outside its own per-submission handler
-                return student, "failed", f"{type(e).__name__}: {e}"
-            finally:
-                self.journal.end(student)
-        return student, ("skipped" if converter.processed is False else "graded"), ""
+                outcome = student, "failed", f"{type(e).__name__}: {e}"
+            # Only a finished submission leaves the journal: after Ctrl-C or a cancelled task (BaseException)
+            # its marker stays, and the next run drops its partial output and grades it again.
+            self.journal.end(student)
+        return outcome
 
     def _coursedir(self, student: str):
         from nbgrader.coursedir import CourseDirectory

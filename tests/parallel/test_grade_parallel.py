@@ -179,3 +179,19 @@ def test_errors_for_people(base, tmp_path, monkeypatch):
     assert time.monotonic() - start < 15
     assert not (root / "autograded").exists()  # nothing was touched
     shutil.rmtree(root.parent)
+
+
+def test_interrupted_run_is_finished_next_time(serial, parallel, monkeypatch):
+    """If a run was killed mid-submission, does the next run redo that submission instead of skipping it?"""
+    root, _ = parallel
+    monkeypatch.setenv("COURSEKIT_COURSE", str(root.parent))
+    student = first("partly")
+    notebook = root / "autograded" / student / sc.ASSIGNMENT / f"{sc.ASSIGNMENT}.ipynb"
+    notebook.chmod(0o644)
+    notebook.write_text("{half-written")  # what a killed run may leave behind
+    (root / ".coursekit-grading" / sc.ASSIGNMENT / student).touch()  # its in-flight marker
+    report = grade_assignment(assignment=sc.ASSIGNMENT, workers=1, students=[student], progress=False)
+    assert report.graded == [student]
+    assert sc.autograded_cells(root)[student] == sc.autograded_cells(serial)[student]
+    assert sc.gradebook_rows(root) == sc.gradebook_rows(serial)
+    assert not (root / ".coursekit-grading" / sc.ASSIGNMENT / student).exists()
