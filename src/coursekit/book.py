@@ -8,10 +8,12 @@ one line and skipped, because the content build is already complete.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -119,8 +121,16 @@ def _jupyter_book(args: list[str], book: Path, env: dict[str, str]) -> Run:
     print(f"coursekit: jupyter book {' '.join(args)}   (in {book})", flush=True)
     lines: list[str] = []
     try:
+        # A session of its own, so the Jupyter server that --execute starts can be stopped with it below.
         proc = subprocess.Popen(
-            cmd, cwd=book, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+            cmd,
+            cwd=book,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            start_new_session=True,
         )
     except OSError as e:
         raise CourseError(f"cannot start Jupyter Book ({e}); reinstall the course environment: `make course`") from e
@@ -130,7 +140,15 @@ def _jupyter_book(args: list[str], book: Path, env: dict[str, str]) -> Run:
         lines.append(line)
         if line.strip():
             print(PREFIX + line, flush=True)
-    return Run(proc.wait(), lines)
+    code = proc.wait()
+    _stop_leftovers(proc.pid)
+    return Run(code, lines)
+
+
+def _stop_leftovers(group: int) -> None:
+    """mystmd sometimes exits (e.g. when the theme download fails) without stopping its Jupyter server."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # nothing left: the usual case
+        os.killpg(group, signal.SIGTERM)
 
 
 def _theme_unreachable(run: Run) -> bool:
