@@ -15,6 +15,8 @@ CONNECT_TIMEOUT = 5  # seconds: an unreachable scheduler is reported quickly, no
 def dask_client(*, scheduler: str | None, workers: int | None):
     """A distributed Client; a LocalCluster (one process per core, one thread each) unless ``scheduler``."""
 
+    if scheduler and workers is not None:
+        raise CourseError("--workers sizes the local cluster; with --scheduler the cluster's own workers are used.")
     quiet = _quiet_dask_logs()
     try:
         client = _connect(scheduler) if scheduler else _local(workers)
@@ -50,7 +52,7 @@ def _connect(address: str):
 def _local(workers: int | None):
     from dask.distributed import Client, LocalCluster
 
-    n = workers or os.cpu_count() or 1
+    n = workers if workers is not None else os.cpu_count() or 1
     if n < 1:
         raise CourseError(f"--workers must be at least 1 (got {n}).")
     # Processes, one thread each: a kernel per worker at a time, and a kernel that takes its worker down

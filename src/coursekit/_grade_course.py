@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import glob
 import os
 import re
@@ -14,15 +15,21 @@ def submissions(coursedir, assignment: str, only: list[str] | None) -> list[str]
     """Students with a submitted/<student>/<assignment>/ folder, checked against the gradebook."""
     from nbgrader.api import Gradebook
 
+    db_file = coursedir.db_url.removeprefix("sqlite:///") if coursedir.db_url.startswith("sqlite:///") else None
+    if db_file and not os.path.isfile(db_file):  # opening it would create an empty gradebook
+        raise CourseError(
+            f"{db_file}: no gradebook yet; release the assignment first (coursekit release {assignment})."
+        )
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         known = sorted(a.name for a in gb.assignments)
     submitted = Path(coursedir.root) / coursedir.submitted_directory
     found = submitted_students(coursedir, assignment)
     if assignment not in known:
-        listed = ", ".join(known) or "none yet"
+        close = difflib.get_close_matches(assignment, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"release it first (coursekit release {assignment})."
         raise CourseError(
-            f"unknown assignment '{assignment}': it is not in the gradebook ({coursedir.db_url}; assignments: "
-            f"{listed}). Release it first (coursekit release {assignment}), or check the name."
+            f"unknown assignment '{assignment}': not in the gradebook {coursedir.db_url} "
+            f"(assignments: {', '.join(known) or 'none'}); {hint}"
         )
     if only:
         missing = sorted(set(only) - set(found))

@@ -101,7 +101,9 @@ def _parser() -> argparse.ArgumentParser:
 
     gr = sub.add_parser("grade", help="autograde all submissions of an assignment in parallel (Dask)")
     gr.add_argument("assignment")
-    gr.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of cores)")
+    gr.add_argument(
+        "--workers", type=int, default=None, help="local worker processes (default: one per core; not with --scheduler)"
+    )
     gr.add_argument("--scheduler", metavar="ADDRESS", help="use an existing Dask cluster, e.g. tcp://host:8786")
     gr.add_argument("--student", action="append", help="grade only this student (repeatable)")
     gr.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -24,7 +24,7 @@ import time
 import uuid
 import warnings
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,7 +99,13 @@ def grade_assignment(
                 try:
                     return grader.run(todo, bar, inflight=2 * worker_threads(client))
                 finally:
-                    client.run(release_kernels)  # no kernel left waiting on a shared cluster
+                    _release(client, release_kernels)
+
+
+def _release(client, release_kernels) -> None:
+    """No kernel left waiting in the workers (they may be a shared cluster); never masks the real error."""
+    with suppress(Exception):
+        client.run(release_kernels)
 
 
 def _check_workers(sees_course: dict) -> None:

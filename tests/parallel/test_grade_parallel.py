@@ -169,15 +169,23 @@ def test_errors_for_people(base, tmp_path, monkeypatch):
     monkeypatch.setenv("COURSEKIT_COURSE", str(root.parent))
     with pytest.raises(CourseError, match=r"unknown assignment 'nope'.*assignments: empty, quiz"):
         grade_assignment(assignment="nope", progress=False)
+    with pytest.raises(CourseError, match=r"unknown assignment 'quzi'.*did you mean 'quiz'\?"):
+        grade_assignment(assignment="quzi", progress=False)
     with pytest.raises(CourseError, match=r"no submissions of 'empty'"):
         grade_assignment(assignment="empty", progress=False)
     with pytest.raises(CourseError, match=r"no submission of 'quiz' from ghost"):
         grade_assignment(assignment=sc.ASSIGNMENT, students=["ghost"], progress=False)
+    with pytest.raises(CourseError, match=r"--workers must be at least 1"):
+        grade_assignment(assignment=sc.ASSIGNMENT, workers=0, progress=False)
     start = time.monotonic()
     with pytest.raises(CourseError, match=r"cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 5 s"):
         grade_assignment(assignment=sc.ASSIGNMENT, scheduler="tcp://127.0.0.1:9", progress=False)
     assert time.monotonic() - start < 15
     assert not (root / "autograded").exists()  # nothing was touched
+    (root / "gradebook.db").unlink()
+    with pytest.raises(CourseError, match=r"gradebook.db: no gradebook yet"):
+        grade_assignment(assignment=sc.ASSIGNMENT, progress=False)
+    assert not (root / "gradebook.db").exists()  # and none was created
     shutil.rmtree(root.parent)
 
 
