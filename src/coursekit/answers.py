@@ -41,7 +41,8 @@ def read_answers(path: Path) -> Answers:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, OSError) as e:
         return Answers(problem=f"{path.name} could not be read ({type(e).__name__}) and was ignored", exists=True)
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("answers"), dict):
-        return Answers(problem=f"{path.name} is not a coursekit answers file (schema {SCHEMA}) and was ignored", exists=True)
+        problem = f"{path.name} is not a coursekit answers file (schema {SCHEMA}) and was ignored"
+        return Answers(problem=problem, exists=True)
     return Answers(values=dict(data["answers"]), exists=True)
 
 
