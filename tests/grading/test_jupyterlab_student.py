@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
-from grading_helpers import BIN, clean_env, copy_course, nbgrader
+from _served import TOKEN, jupyter, question, recorded, released_quiz
+from grading_helpers import nbgrader
 
 QUIZ = "treaty-years"
-TOKEN = "coursekit-test-token"
 ORDER = [
     "North Korea invades the south",
     "Peace treaty and security treaty with Japan signed",
@@ -47,53 +42,12 @@ EXPECTED_ANSWERS = {
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.nbgrader]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A released quiz in a student's folder, served by JupyterLab on 127.0.0.1 with token auth."""
-    root = copy_course(tmp_path_factory.mktemp("lab") / "course")
-    nbgrader(root, "generate_assignment", QUIZ, "--force")
-    work = root / "student"
-    shutil.copytree(root / "assignments" / "release" / QUIZ, work / QUIZ)
-    port = _free_port()
-    env = clean_env(
-        JUPYTER_RUNTIME_DIR=str(root / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(root / "lab-settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(root / "lab-workspaces"),
-    )
-    cmd = [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}"]
-    cmd += ["--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work}"]
-    log = open(root / "lab.log", "w")  # noqa: SIM115 (open for the server's lifetime)
-    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_for(f"{base}/api/status?token={TOKEN}", server, root / "lab.log")
-        yield {"root": root, "folder": work / QUIZ, "url": f"{base}/lab/tree/{QUIZ}/{QUIZ}.ipynb?token={TOKEN}"}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-def _wait_for(url: str, server, log: Path, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"JupyterLab exited:\n{log.read_text()[-2000:]}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"JupyterLab did not start within {seconds} s:\n{log.read_text()[-2000:]}")
+    root, student = released_quiz(tmp_path_factory.mktemp("lab") / "course", QUIZ)
+    with jupyter("lab", student, root) as base:
+        yield {"root": root, "folder": student / QUIZ, "url": f"{base}/lab/tree/{QUIZ}/{QUIZ}.ipynb?token={TOKEN}"}
 
 
 def _menu(page, top: str, item: str) -> None:
@@ -101,87 +55,79 @@ def _menu(page, top: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
 
 
-def _question(page, words: str):
-    return page.locator(".ck-quiz", has_text=words)
-
-
-def _recorded(widget) -> None:
-    widget.locator(".ck-feedback", has_text="Answer recorded").wait_for(timeout=60000)
-
-
 def _answer_everything(page) -> None:
     # Numbers and text: mouse into the box, then the keyboard (Enter saves) or the Save button.
-    w = _question(page, "North Korea invade the south")
+    w = question(page, "North Korea invade the south")
     w.get_by_role("textbox").click()
     page.keyboard.type("1950")
     page.keyboard.press("Enter")
-    _recorded(w)
-    w = _question(page, "peace treaty with Tokyo")
+    recorded(w)
+    w = question(page, "peace treaty with Tokyo")
     w.get_by_role("textbox").click()
     page.keyboard.type("1951")
     w.get_by_role("button", name="Save answer").click()
-    _recorded(w)
-    w = _question(page, "security treaty amended")
+    recorded(w)
+    w = question(page, "security treaty amended")
     w.get_by_role("textbox").click()
     page.keyboard.type("1960")
     page.keyboard.press("Tab")  # to the Save button
     page.keyboard.press("Enter")
-    _recorded(w)
-    w = _question(page, "network of bilateral alliances")
+    recorded(w)
+    w = question(page, "network of bilateral alliances")
     w.get_by_role("textbox").click()
     page.keyboard.type("San Francisco System")
     page.keyboard.press("Enter")
-    _recorded(w)
+    recorded(w)
     # Single choice by mouse.
-    w = _question(page, "what event forged")
+    w = question(page, "what event forged")
     w.get_by_label("The Korean War").click()
-    _recorded(w)
+    recorded(w)
     # Multiple select: the first by mouse, the others by keyboard (Tab between boxes, Space to tick).
-    w = _question(page, "other U.S. treaty allies")
+    w = question(page, "other U.S. treaty allies")
     w.get_by_label("Australia and New Zealand").click()
     for _ in ("The Philippines", "Thailand"):
         page.keyboard.press("Tab")
         page.keyboard.press("Space")
-    _recorded(w)
+    recorded(w)
     # Matching by mouse: choose from each list (the keyboard case is test_arrow_keys_choose_in_a_matching_list).
-    w = _question(page, "Match each milestone")
+    w = question(page, "Match each milestone")
     w.get_by_label("Formal alliance partnership with South Korea").select_option(label="1953")
     w.get_by_label("Republic of China on Taiwan").select_option(label="1955")
     w.get_by_label("Defense Industry Consultative Committee").select_option(label="1993")
     w.get_by_label("Korea-U.S. Free Trade").select_option(label="2007")
-    _recorded(w)
+    recorded(w)
     # Ordering by mouse: Up buttons, then Save this order.
-    w = _question(page, "chronological order")
+    w = question(page, "chronological order")
     for i, text in enumerate(ORDER):
         shown = [" ".join(t.split()) for t in w.locator(".ck-item-text").all_inner_texts()]
         for _ in range(shown.index(text) - i):
             w.get_by_role("button", name=f"Move up: {text}").click()
     w.get_by_role("button", name="Save this order").click()
-    _recorded(w)
-    w = _question(page, "first step taken toward")
+    recorded(w)
+    w = question(page, "first step taken toward")
     w.get_by_role("textbox").click()
     page.keyboard.type("2019")
     page.keyboard.press("Enter")
-    _recorded(w)
+    recorded(w)
 
 
 def _restored(page) -> dict:
     """What the widgets show after a restart, read from the page."""
 
     def box(words):
-        return _question(page, words).get_by_role("textbox").input_value()
+        return question(page, words).get_by_role("textbox").input_value()
 
-    matching = _question(page, "Match each milestone")
+    matching = question(page, "Match each milestone")
     return {
         "numbers": [box(w) for w in ("invade the south", "peace treaty with Tokyo", "amended", "first step taken")],
         "text": box("network of bilateral alliances"),
-        "single": _question(page, "what event forged").get_by_label("The Korean War").is_checked(),
+        "single": question(page, "what event forged").get_by_label("The Korean War").is_checked(),
         "multiple": [
-            _question(page, "other U.S. treaty allies").get_by_label(name, exact=True).is_checked()
+            question(page, "other U.S. treaty allies").get_by_label(name, exact=True).is_checked()
             for name in ("Australia and New Zealand", "The Philippines", "Thailand", "India", "Vietnam")
         ],
         "matching": [matching.locator("select").nth(i).input_value() for i in range(4)],
-        "ordering": [" ".join(t.split()) for t in _question(page, "chronological").locator(".ck-item-text").all_inner_texts()],  # noqa: E501
+        "ordering": [" ".join(t.split()) for t in question(page, "chronological").locator(".ck-item-text").all_inner_texts()],  # noqa: E501
     }  # fmt: skip
 
 
@@ -240,11 +186,11 @@ def test_arrow_keys_work_in_lists_and_radio_groups(lab, browser):
     """In JupyterLab, do arrow keys change a matching list's choice and a radio group's choice, as in any web page?"""
     errors = []
     page = _open_and_run_all(browser, lab["url"], errors)
-    select = _question(page, "Match each milestone").locator("select").first
+    select = question(page, "Match each milestone").locator("select").first
     select.focus()
     page.keyboard.press("ArrowDown")
     chosen_in_list = select.input_value()
-    radio = _question(page, "what event forged").locator("input").first
+    radio = question(page, "what event forged").locator("input").first
     radio.focus()
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.tagName + ':' + document.activeElement.value")

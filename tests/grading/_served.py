@@ -1,0 +1,82 @@
+"""A released quiz served to a student by a real Jupyter front end (JupyterLab or Notebook 7) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from grading_helpers import BIN, clean_env, copy_course, nbgrader
+
+TOKEN = "coursekit-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def released_quiz(dest: Path, quiz: str) -> tuple[Path, Path]:
+    """A course copy under ``dest`` with ``quiz`` released into a student's folder; returns (course, student)."""
+    root = copy_course(dest)
+    nbgrader(root, "generate_assignment", quiz, "--force")
+    student = root / "student"
+    shutil.copytree(root / "assignments" / "release" / quiz, student / quiz)
+    return root, student
+
+
+@contextlib.contextmanager
+def jupyter(app: str, root_dir: Path, state_dir: Path):
+    """Run ``jupyter <app>`` (lab or notebook) on a free port with token auth; yield its base URL, then stop it."""
+    port = free_port()
+    env = clean_env(  # settings and workspaces of this run only: no user state leaks in or out
+        JUPYTER_RUNTIME_DIR=str(state_dir / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(state_dir / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(state_dir / "workspaces"),
+    )
+    cmd = [str(BIN / "jupyter"), app, "--no-browser", "--ip=127.0.0.1", f"--port={port}"]
+    cmd += ["--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root_dir}"]
+    log_path = state_dir / f"{app}.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_for(f"{base}/api/status?token={TOKEN}", server, log_path)
+            yield base
+        finally:
+            server.terminate()  # SIGTERM: Jupyter Server shuts its kernels down and exits
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+                pytest.fail(f"jupyter {app} did not stop within 20 s of SIGTERM")
+
+
+def _wait_for(url: str, server: subprocess.Popen, log: Path, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"Jupyter exited:\n{log.read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.25)
+    pytest.fail(f"Jupyter did not start within {seconds} s:\n{log.read_text()[-2000:]}")
+
+
+def question(page, words: str):
+    """The quiz widget whose prompt contains ``words``."""
+    return page.locator(".ck-quiz", has_text=words)
+
+
+def recorded(widget) -> None:
+    """Wait until the widget says the kernel saved the answer."""
+    widget.locator(".ck-feedback", has_text="Answer recorded").wait_for(timeout=60000)
