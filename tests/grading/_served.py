@@ -80,3 +80,22 @@ def question(page, words: str):
 def recorded(widget) -> None:
     """Wait until the widget says the kernel saved the answer."""
     widget.locator(".ck-feedback", has_text="Answer recorded").wait_for(timeout=60000)
+
+
+def wait_for_saved(path: Path, must_contain: str, seconds: float = 60):
+    """The notebook at ``path`` once the front end's save has landed: it parses and holds ``must_contain``.
+
+    A save is asynchronous (Ctrl+S returns at once), and a read can meet a half-written file.
+    """
+    import nbformat
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            text = path.read_text(encoding="utf-8")
+            if must_contain in text:
+                return nbformat.reads(text, as_version=4)
+        except (OSError, ValueError):
+            pass  # being written: try again
+        time.sleep(0.25)
+    raise AssertionError(f"{path.name} was not saved with {must_contain!r} within {seconds} s of Ctrl+S")

@@ -8,7 +8,7 @@ import json
 import shutil
 
 import pytest
-from _served import TOKEN, jupyter, question, recorded, released_quiz
+from _served import TOKEN, jupyter, question, recorded, released_quiz, wait_for_saved
 from grading_helpers import nbgrader
 
 QUIZ = "treaty-years"
@@ -169,6 +169,7 @@ def test_student_answers_in_jupyterlab_and_gets_full_marks(lab, browser):
     }
     assert page.locator(".jp-OutputArea-output", has_text="not answered yet").count() == 0
     page.keyboard.press("Control+s")
+    wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", "Question 9: recorded: 2019")
     page.close()
     assert errors == []
 

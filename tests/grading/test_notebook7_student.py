@@ -5,11 +5,10 @@ disk, restart the kernel and run all again, and see the widgets show the restore
 from __future__ import annotations
 
 import json
-import time
 
 import nbformat
 import pytest
-from _served import TOKEN, jupyter, question, recorded, released_quiz
+from _served import TOKEN, jupyter, question, recorded, released_quiz, wait_for_saved
 
 QUIZ = "treaty-years"
 ORDER = [
@@ -109,15 +108,9 @@ def _shown(page) -> dict:
     }  # fmt: skip
 
 
-def _saved_with_outputs(path, seconds: float = 20):
+def _saved_with_outputs(path):
     """The notebook as Notebook 7 saved it (we wait for the save: outputs of the run appear on disk)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        nb = nbformat.read(path, as_version=4)
-        if any("Question 9:" in json.dumps(c.get("outputs", [])) for c in nb.cells):
-            return nb
-        time.sleep(0.25)
-    pytest.fail(f"Notebook 7 did not save {path.name} within {seconds} s of Ctrl+S")
+    return wait_for_saved(path, "Question 9:")
 
 
 def test_student_answers_in_notebook7_and_sees_them_restored(notebook7, browser):
