@@ -22,6 +22,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The quiz the browser tests answer, and the key order of its ordering question as item texts.
+QUIZ = "treaty-years"
+ORDER = [
+    "North Korea invades the south",
+    "Peace treaty and security treaty with Japan signed",
+    "Alliance partnership with South Korea",
+    "Defense Industry Consultative Committee with Korea formed",
+    "Korea-U.S. Free Trade Agreement",
+    '"Vision statement" for the U.S.-Korea alliance',
+]
+
+
 def released_quiz(dest: Path, quiz: str) -> tuple[Path, Path]:
     """A course copy under ``dest`` with ``quiz`` released into a student's folder; returns (course, student)."""
     root = copy_course(dest)

@@ -8,18 +8,9 @@ import json
 import shutil
 
 import pytest
-from _served import TOKEN, jupyter, question, recorded, released_quiz, wait_for_saved
+from _served import ORDER, QUIZ, TOKEN, jupyter, question, recorded, released_quiz, wait_for_saved
 from grading_helpers import nbgrader
 
-QUIZ = "treaty-years"
-ORDER = [
-    "North Korea invades the south",
-    "Peace treaty and security treaty with Japan signed",
-    "Alliance partnership with South Korea",
-    "Defense Industry Consultative Committee with Korea formed",
-    "Korea-U.S. Free Trade Agreement",
-    '"Vision statement" for the U.S.-Korea alliance',
-]
 EXPECTED_ANSWERS = {
     "ty-invasion-year": 1950,
     "ty-treaties-year": 1951,

@@ -8,17 +8,8 @@ import json
 
 import nbformat
 import pytest
-from _served import TOKEN, jupyter, question, recorded, released_quiz, wait_for_saved
+from _served import ORDER, QUIZ, TOKEN, jupyter, question, recorded, released_quiz, wait_for_saved
 
-QUIZ = "treaty-years"
-ORDER = [
-    "North Korea invades the south",
-    "Peace treaty and security treaty with Japan signed",
-    "Alliance partnership with South Korea",
-    "Defense Industry Consultative Committee with Korea formed",
-    "Korea-U.S. Free Trade Agreement",
-    '"Vision statement" for the U.S.-Korea alliance',
-]
 EXPECTED = {
     "ty-invasion-year": 1950,
     "ty-system-name": "San Francisco System",
