@@ -84,9 +84,9 @@ def answers_for(questions, rng: random.Random) -> dict:
 
 def make_submissions(course: Path, assignment: str, n: int, seed: int = 7) -> None:
     sys.path.insert(0, str(REPO / "src"))
-    from coursekit.answers import answers_path, write_answer
     from coursekit.course import Course
-    from coursekit.grading import load_quiz
+    from coursekit.grading.key import load_quiz
+    from coursekit.notebook.answers import answers_path, write_answer
 
     quiz = load_quiz(Course(course), assignment)
     rng = random.Random(seed)
@@ -196,7 +196,7 @@ def _coalesced(outputs: list) -> list:
 
 def audit_rate(course: Path, assignment: str, repeats: int = 5) -> tuple[float, int]:
     os.environ["COURSEKIT_COURSE"] = str(course)
-    from coursekit.audit import audit_assignment
+    from coursekit.grading.audit import audit_assignment
 
     best = float("inf")
     for _ in range(repeats):

@@ -15,7 +15,7 @@ from .errors import BankError, CourseError
 
 
 def _cmd_check(args) -> int:
-    from .checking import check_course
+    from .bank.check import check_course
 
     report = check_course(paths=args.paths, reading=args.reading, schema_out=args.schema)
     print(report)
@@ -23,28 +23,28 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_book(args) -> int:
-    from .book import build_book
+    from .book.build import build_book
 
     build_book(book_dir=args.book, html=not args.no_html, execute=not args.no_execute, html_only=args.html_only)
     return 0
 
 
 def _cmd_generate(args) -> int:
-    from .generate import generate_assignments
+    from .release.generate import generate_assignments
 
     generate_assignments(names=args.assignments or None, check=args.check)
     return 0
 
 
 def _cmd_release(args) -> int:
-    from .release import release_assignments
+    from .release.nbgrader_release import release_assignments
 
     release_assignments(names=args.assignments or None, force=args.force)
     return 0
 
 
 def _cmd_grade(args) -> int:
-    from .parallel import grade_assignment
+    from .grading.parallel import grade_assignment
 
     report = grade_assignment(
         assignment=args.assignment,
@@ -59,7 +59,7 @@ def _cmd_grade(args) -> int:
 
 
 def _cmd_audit(args) -> int:
-    from .audit import audit_assignment
+    from .grading.audit import audit_assignment
 
     report = audit_assignment(assignment=args.assignment)
     print(report.summary())

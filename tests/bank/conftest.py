@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coursekit.reading import load_sections
-from coursekit.schema import QUESTION_MODELS
+from coursekit.bank.reading import load_sections
+from coursekit.bank.schema import QUESTION_MODELS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOOD = FIXTURES / "good-bank" / "every-type.yaml"

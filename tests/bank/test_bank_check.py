@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
-from coursekit.checking import check_course, quiz_refs
+from coursekit.bank.check import check_course, quiz_refs
+from coursekit.bank.schema import json_schema
 from coursekit.errors import BankError, CourseError
-from coursekit.schema import json_schema
 
 COURSE = "tests/fixtures/course-quiz-refs"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.bank import check_bank, load_bank
+from coursekit.bank.load import check_bank, load_bank
 from coursekit.errors import BankError
 
 BAD = "tests/fixtures/bad-bank"

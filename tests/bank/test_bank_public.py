@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.bank import load_bank
+from coursekit.bank.load import load_bank
+from coursekit.bank.schema import Matching, Ordering
 from coursekit.errors import BankError
-from coursekit.schema import Matching, Ordering
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET_FIELDS = {"answer", "answers", "accept", "key", "explanation", "hint", "tolerance"}

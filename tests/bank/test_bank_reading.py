@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit.brief import SECTIONS
-from coursekit.reading import load_reading, load_sections, normalize, quote_in_reading, sections_with
+from coursekit.bank.brief import SECTIONS
+from coursekit.bank.reading import load_reading, load_sections, normalize, quote_in_reading, sections_with
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from coursekit.bank_yaml import parse_file
-from coursekit.schema import BankFile, json_schema
+from coursekit.bank.parse import parse_file
+from coursekit.bank.schema import BankFile, json_schema
 
 
 def test_keys_have_the_shape_answers_have(make):

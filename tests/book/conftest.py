@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.bank import load_bank
-from coursekit.brief import CHAPTERS
+from coursekit.bank.brief import CHAPTERS
+from coursekit.bank.load import load_bank
 
 
 @dataclass
@@ -48,7 +48,7 @@ def book_build(repo, tmp_path_factory) -> BookBuild:
     A copy, so that concurrent test runs and the instructor's own build never share a _build folder;
     COURSEKIT_COURSE points the {quiz} plugin at this repository's bank.
     """
-    from coursekit.book import build_book
+    from coursekit.book.build import build_book
 
     book = tmp_path_factory.mktemp("book") / "book"
     shutil.copytree(repo / "book", book, ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))

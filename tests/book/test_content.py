@@ -7,9 +7,9 @@ import re
 import pytest
 import yaml
 
-from coursekit.brief import CHAPTERS, SECTIONS
-from coursekit.checking import quiz_refs
-from coursekit.reading import normalize
+from coursekit.bank.brief import CHAPTERS, SECTIONS
+from coursekit.bank.check import quiz_refs
+from coursekit.bank.reading import normalize
 
 MEASURABLE_VERBS = {
     "apply", "argue", "assess", "compare", "connect", "date", "define", "describe", "distinguish",

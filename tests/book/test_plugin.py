@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.book import build_book
-from coursekit.book_plugin import ESM
+from coursekit.book.build import build_book
+from coursekit.book.plugin import ESM
 from coursekit.errors import CourseError
 
 

@@ -8,8 +8,8 @@ import re
 import pytest
 import yaml
 
-from coursekit.book_plugin import ESM
-from coursekit.brief import CHAPTERS
+from coursekit.bank.brief import CHAPTERS
+from coursekit.book.plugin import ESM
 
 pytestmark = pytest.mark.slow
 

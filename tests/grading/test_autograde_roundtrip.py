@@ -97,7 +97,7 @@ FAKE_PACKAGE = f"""class Quiz:
     def grade(self, qid):
         return float(self.points[qid])
 """
-MONKEYPATCH = 'import coursekit.quiz as q\nq.Quiz.grade = lambda self, qid: float(self._public[qid]["points"])'
+MONKEYPATCH = 'import coursekit.notebook.quiz as q\nq.Quiz.grade = lambda self, qid: float(self._public[qid]["points"])'
 
 
 def _write_answers(folder: Path, values: dict) -> None:
@@ -116,7 +116,7 @@ def answer_in_kernel(release: Path, work: Path, values: dict) -> tuple[dict, str
     nb = nbformat.read(work / f"{QUIZ}.ipynb", as_version=4)
     nb.cells.append(
         nbformat.v4.new_code_cell(
-            "from coursekit.widget import QuizWidget\n"
+            "from coursekit.notebook.widget import QuizWidget\n"
             f"wanted = {values!r}\n"
             "shown = [w for w in Out.values() if isinstance(w, QuizWidget)]\n"
             "for w in shown:\n    w.value = wanted[w.question['id']]\n"
@@ -156,8 +156,10 @@ def graded(tmp_path_factory):
         _edit_notebook(sub / "mallory" / QUIZ / f"{QUIZ}.ipynb", _monkeypatch_grader)
         _write_answers(sub / "oscar" / QUIZ, WRONG)
         (sub / "oscar" / QUIZ / "coursekit").mkdir()
+        (sub / "oscar" / QUIZ / "coursekit" / "notebook").mkdir()
         (sub / "oscar" / QUIZ / "coursekit" / "__init__.py").write_text("")
-        (sub / "oscar" / QUIZ / "coursekit" / "quiz.py").write_text(FAKE_PACKAGE)
+        (sub / "oscar" / QUIZ / "coursekit" / "notebook" / "__init__.py").write_text("")
+        (sub / "oscar" / QUIZ / "coursekit" / "notebook" / "quiz.py").write_text(FAKE_PACKAGE)
 
         started = time.perf_counter()
         autograde = nbgrader(root, "autograde", QUIZ, "--force")
@@ -239,7 +241,7 @@ def _feedback(graded, student) -> str:
 
 def _keys_of(question_ids) -> list[str]:
     from coursekit.course import find_course
-    from coursekit.grading import load_quiz
+    from coursekit.grading.key import load_quiz
 
     quiz = load_quiz(find_course(Path(__file__)), QUIZ)
     out = []

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from grading_helpers import GRADED, REPO
 
+from coursekit.bank.scoring import score
 from coursekit.course import Course
-from coursekit.feedback import feedback_lines
-from coursekit.grading import grade_answers, load_quiz
-from coursekit.scoring import score
+from coursekit.grading.feedback import feedback_lines
+from coursekit.grading.key import grade_answers, load_quiz
 
 QUESTIONS = [q for name in GRADED for q in load_quiz(Course(REPO), name).questions]
 

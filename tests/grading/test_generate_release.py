@@ -9,9 +9,9 @@ from grading_helpers import GRADED, REPO
 
 from coursekit.course import find_course
 from coursekit.errors import CourseError
-from coursekit.generate import generate_assignments
-from coursekit.grading import load_quiz
-from coursekit.release import find_leaks, release_assignments
+from coursekit.grading.key import load_quiz
+from coursekit.release.generate import generate_assignments
+from coursekit.release.nbgrader_release import find_leaks, release_assignments
 
 KEY_FIELDS = {"answer", "answers", "accept", "explanation", "key", "tolerance", "hint"}
 

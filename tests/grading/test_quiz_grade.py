@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from coursekit.answers import write_answer
-from coursekit.quiz import Quiz, QuizSetupError
+from coursekit.notebook.answers import write_answer
+from coursekit.notebook.quiz import Quiz, QuizSetupError
 
 QUIZ = "treaty-years"
 
@@ -177,7 +177,7 @@ def test_validate_flags_only_unanswered_questions(course, monkeypatch, capsys):
 
 def test_answers_stay_in_memory_in_the_source_folder(course, monkeypatch, capsys):
     """Does a test-run of the source notebook keep answers in memory, so none can be released?"""
-    pytest.importorskip("coursekit.widget")
+    pytest.importorskip("coursekit.notebook.widget")
     monkeypatch.chdir(course / "assignments" / "source" / QUIZ)
     quiz = Quiz(QUIZ)
     assert "in memory only" in capsys.readouterr().out
@@ -198,7 +198,7 @@ def test_quiz_outside_its_folder_says_where_to_run(tmp_path, monkeypatch):
 
 def test_widget_changes_are_saved_and_restored(course, monkeypatch):
     """Does answering in a widget write the answers file at once, and does a new kernel's widget show it again?"""
-    pytest.importorskip("coursekit.widget")
+    pytest.importorskip("coursekit.notebook.widget")
     folder = course / "student" / QUIZ
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)

@@ -1,7 +1,7 @@
 """A small nbgrader course built from scratch in a temp folder, for the parallel-grading tests.
 
 It mirrors what a coursekit quiz does at grading time (read the answers file with
-coursekit.answers, then grade cells that print feedback and end with a number) without
+coursekit.notebook.answers, then grade cells that print feedback and end with a number) without
 depending on the real bank, so these tests run before and after the real quizzes change.
 Submissions come in kinds that exercise every path nbgrader has: right, partly right,
 wrong, blank, corrupt answers file, late, a cell that outlives the timeout, and a kernel
@@ -44,7 +44,7 @@ def source_notebook() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Synthetic quiz\nAnswer in the cell below."),
         _cell(
-            "from coursekit.answers import read_answers\n"
+            "from coursekit.notebook.answers import read_answers\n"
             f"found = read_answers('{ASSIGNMENT}.answers.json')\n"
             "print(found.problem or f'{len(found.values)} answer(s) read')",
             "load",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from coursekit._grade_progress import Progress
+from coursekit.grading.progress import Progress
 
 
 class _Terminal(io.StringIO):

@@ -9,7 +9,7 @@ import threading
 import pytest
 from pydantic import TypeAdapter
 
-from coursekit.schema import Question
+from coursekit.bank.schema import Question
 
 SOURCE = {"section": "Summary", "quote": "a short verbatim quote"}
 

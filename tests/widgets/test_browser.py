@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from coursekit.scoring import score
-from coursekit.widget import QuizWidget
+from coursekit.bank.scoring import score
+from coursekit.notebook.widget import QuizWidget
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -415,7 +415,7 @@ def test_practice_verdicts_match_scoring(open_quiz, questions):
 
 def test_every_bank_question_renders_accessibly(open_quiz, repo):
     """Does every question of the course's bank (graded ones without a key) render with all its choices and pass axe?"""
-    from coursekit.bank import bank_files, load_bank
+    from coursekit.bank.load import bank_files, load_bank
 
     bank = load_bank(bank_files([repo / "assignments" / "bank"]))
     for qid, q in bank.questions.items():

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.slow
 
 SETUP = """import json
 from pydantic import TypeAdapter
-from coursekit.schema import Question
-from coursekit.widget import QuizWidget
+from coursekit.bank.schema import Question
+from coursekit.notebook.widget import QuizWidget
 q = TypeAdapter(Question).validate_python(json.loads({question!r}))
 """
 

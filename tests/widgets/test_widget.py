@@ -8,8 +8,8 @@ import re
 import pytest
 import traitlets
 
-from coursekit.bank import bank_files, load_bank
-from coursekit.widget import SECRET_FIELDS, QuizWidget
+from coursekit.bank.load import bank_files, load_bank
+from coursekit.notebook.widget import SECRET_FIELDS, QuizWidget
 
 TYPES = ("single", "multiple", "numeric", "text", "ordering", "matching")
 ANSWERS = {
@@ -125,7 +125,7 @@ def test_status_is_shown_in_the_static_view(questions):
 
 def test_front_end_is_small_and_offline(repo):
     """Are quiz.mjs + quiz.css under 30 kB together, and does the ESM import nothing (no CDN, no bare imports)?"""
-    static = repo / "src" / "coursekit" / "static"
+    static = repo / "src" / "coursekit" / "notebook" / "static"
     esm = (static / "quiz.mjs").read_text()
     size = len(esm.encode()) + len((static / "quiz.css").read_bytes())
     assert size < 30_000, f"quiz.mjs + quiz.css are {size} bytes"
@@ -135,7 +135,7 @@ def test_front_end_is_small_and_offline(repo):
 
 def test_front_end_carries_no_course_key(repo):
     """Does the ESM shipped to students contain none of the graded bank's explanations or accepted answers?"""
-    esm = (repo / "src" / "coursekit" / "static" / "quiz.mjs").read_text().casefold()
+    esm = (repo / "src" / "coursekit" / "notebook" / "static" / "quiz.mjs").read_text().casefold()
     bank = load_bank(bank_files([repo / "assignments" / "bank"]))
     graded = [q for qid, q in bank.questions.items() if bank.kind_of(qid) == "graded"]
     assert graded, "the graded bank is empty"

@@ -9,11 +9,11 @@ import re
 import tempfile
 from pathlib import Path
 
-from .bank import Checked, check_bank
-from .bank_messages import suggest
-from .bank_yaml import Problem
-from .course import Course, find_course
-from .errors import BankError, CourseError
+from ..course import Course, find_course
+from ..errors import BankError, CourseError
+from .load import Checked, check_bank
+from .messages import suggest
+from .parse import Problem
 from .reading import load_sections
 from .schema import json_schema
 

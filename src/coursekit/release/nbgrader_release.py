@@ -13,10 +13,10 @@ import re
 import sys
 from pathlib import Path
 
-from .course import Course, find_course
-from .errors import CourseError
+from ..bank.schema import BankFile
+from ..course import Course, find_course
+from ..errors import CourseError
 from .generate import build_questions, generate_assignments, selected_quizzes
-from .schema import BankFile
 
 #: Fields that only the bank may hold; any of them in a released file is a leak.
 KEY_FIELDS = ("answer", "answers", "accept", "explanation", "key", "tolerance")

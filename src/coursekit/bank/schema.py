@@ -1,7 +1,7 @@
 """The question bank's schema: one pydantic model per question type.
 
 Adding a question type touches exactly three places: a model here, a scoring
-function in ``scoring.py`` and a render function in ``static/quiz.mjs``.
+function in ``scoring.py`` and a render function in ``notebook/static/quiz.mjs``.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parents[1] / "notebook" / "static"
 ESM, CSS = STATIC / "quiz.mjs", STATIC / "quiz.css"
 CACHE_NAME = ".coursekit-quiz-cache.json"
 CACHE_VERSION = 1
@@ -106,8 +106,8 @@ def practice_models(project: Path) -> dict:
 
 
 def _bank_dir(project: Path) -> Path:
-    from .course import find_course
-    from .errors import CourseError
+    from ..course import find_course
+    from ..errors import CourseError
 
     try:
         return find_course(project).bank_dir
@@ -118,13 +118,13 @@ def _bank_dir(project: Path) -> Path:
 def _stamp(bank_dir: Path) -> list:
     """What the cache depends on: every bank file's size and mtime, and the code that builds the models."""
     files = sorted(p for p in bank_dir.rglob("*") if p.suffix in (".yaml", ".yml"))
-    code = sorted(Path(__file__).parent.glob("*.py"))  # any module may shape the models; they are few
+    code = sorted(Path(__file__).parents[1].rglob("*.py"))  # any module may shape the models; they are few
     return [CACHE_VERSION] + [[str(p), p.stat().st_size, p.stat().st_mtime_ns] for p in files + code]
 
 
 def _load_models(bank_dir: Path) -> dict:
-    from .bank import load_bank
-    from .errors import BankError
+    from ..bank.load import load_bank
+    from ..errors import BankError
 
     try:
         bank = load_bank([bank_dir])

@@ -134,9 +134,9 @@ class Quiz:
             return 0.0
 
     def _load_for_grading(self):
-        from .course import find_course
-        from .errors import CourseError
-        from .grading import load_quiz, show_key_setting
+        from ..course import find_course
+        from ..errors import CourseError
+        from ..grading.key import load_quiz, show_key_setting
 
         try:
             course = find_course(self.folder)
@@ -152,9 +152,9 @@ class Quiz:
 
 
 def _grade_one(questions: dict, answers, show_key: bool, qid: str, first: bool) -> float:
-    from .feedback import feedback_lines
-    from .grading import unknown_ids
-    from .scoring import score
+    from ..bank.scoring import score
+    from ..grading.feedback import feedback_lines
+    from ..grading.key import unknown_ids
 
     lines = []
     if first and answers.problem:

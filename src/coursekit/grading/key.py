@@ -10,11 +10,11 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from .bank import load_bank
-from .course import Course
-from .errors import CourseError
-from .schema import BankFile
-from .scoring import Score, score
+from ..bank.load import load_bank
+from ..bank.schema import BankFile
+from ..bank.scoring import Score, score
+from ..course import Course
+from ..errors import CourseError
 
 
 def grade_answers(questions: Iterable, answers: dict) -> dict[str, Score]:

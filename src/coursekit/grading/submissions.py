@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import CourseError
+from ..errors import CourseError
 
 
 def submissions(coursedir, assignment: str, only: list[str] | None) -> list[str]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .bank import load_bank
-from .course import Course, find_course
-from .errors import CourseError
-from .reading import load_reading
-from .schema import BankFile
+from ..bank.load import load_bank
+from ..bank.reading import load_reading
+from ..bank.schema import BankFile
+from ..course import Course, find_course
+from ..errors import CourseError
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -58,7 +58,7 @@ def _cell(kind: str, cell_id: str, source: str, meta: dict) -> dict:
 
 def build_notebook(quiz: BankFile) -> str:
     """The source notebook of a graded quiz, as nbformat 4.5 JSON text (written as nbformat itself would)."""
-    setup = f'from coursekit.quiz import Quiz\n\nquiz = Quiz("{quiz.assignment}")'
+    setup = f'from coursekit.notebook.quiz import Quiz\n\nquiz = Quiz("{quiz.assignment}")'
     cells = [
         _cell("markdown", "intro", _intro(quiz), _nbgrader("intro")),
         _cell("code", "setup", setup, _nbgrader("setup")),

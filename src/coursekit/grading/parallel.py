@@ -2,7 +2,7 @@
 
 Each submission goes through nbgrader's own Autograde converter in this process, one
 thread per submission in flight; only the kernel side of the autograde pass (Execute and
-the output filters) runs on a Dask worker, in a fresh kernel (see ``_grade_split``).
+the output filters) runs on a Dask worker, in a fresh kernel (see ``split.py``).
 Every gradebook read and write happens in this process under one lock, so SQLite never
 sees two writers and a PostgreSQL ``db_url`` works the same way.
 
@@ -28,8 +28,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .course import find_course
-from .errors import CourseError
+from ..course import find_course
+from ..errors import CourseError
 
 
 @dataclass
@@ -77,11 +77,11 @@ def grade_assignment(
     force: bool = False,
 ) -> GradeReport:
     """Autograde every submission of ``assignment`` (or only ``students``) in parallel; see the module doc."""
-    from ._grade_cluster import dask_client, worker_threads
-    from ._grade_course import Journal, submissions
-    from ._grade_kernels import release as release_kernels
-    from ._grade_progress import Progress
-    from ._grade_split import warm_worker
+    from .cluster import dask_client, worker_threads
+    from .kernels import release as release_kernels
+    from .progress import Progress
+    from .split import warm_worker
+    from .submissions import Journal, submissions
 
     root = find_course().assignments
     with _inside(root), warnings.catch_warnings():
@@ -163,7 +163,7 @@ class _ClassGrader:
     def grade_one(self, student: str) -> tuple[str, str, str]:
         from nbgrader.converters.base import NbGraderException
 
-        from ._grade_split import SplitAutograde
+        from .split import SplitAutograde
 
         log, errors = _student_log(student)
         with self.turn:
@@ -198,7 +198,7 @@ class _ClassGrader:
         return coursedir
 
     def _remote(self, student: str):
-        from ._grade_split import RemoteKernelSide, kernel_side_spec
+        from .split import RemoteKernelSide, kernel_side_spec
 
         def factory(classes, exporter):
             key = f"autograde-{self.assignment}-{student}-{uuid.uuid4().hex[:8]}"

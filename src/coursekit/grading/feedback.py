@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from .brief import chapter
-from .scoring import Score
+from ..bank.brief import chapter
+from ..bank.scoring import Score
 
 MAX_SHOWN = 400  # characters of a student's answer echoed back
 

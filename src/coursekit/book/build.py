@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .course import find_course
-from .errors import CourseError
+from ..course import find_course
+from ..errors import CourseError
 
 MIN_NODE = 18
 PREFIX = "  book │ "

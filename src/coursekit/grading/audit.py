@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answers import answers_path, read_answers
-from .course import find_course
-from .errors import CourseError
-from .grading import grade_answers, load_quiz
+from ..course import find_course
+from ..errors import CourseError
+from ..notebook.answers import answers_path, read_answers
+from .key import grade_answers, load_quiz
 
 TOLERANCE = 1e-3  # nbgrader stores floats; our points are rounded to 4 decimals
 

@@ -22,8 +22,8 @@ from traitlets import HasTraits
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
-from . import _grade_kernels
-from ._grade_fastimport import without_iri_grammar
+from . import kernels
+from .fastimport import without_iri_grammar
 
 with without_iri_grammar():
     import nbformat
@@ -41,7 +41,7 @@ class KernelSide:
     classes: tuple  # dotted class names (instances from a custom config travel pickled)
     config: Config
     optimistic_validation: bool = False
-    prestart: bool = True  # kernels started ahead of need (see _grade_kernels)
+    prestart: bool = True  # kernels started ahead of need (see kernels.py)
     token: str = ""  # the grading run; a kernel started ahead serves only its own run
 
 
@@ -61,7 +61,7 @@ def run_kernel_side(nb, resources, spec: KernelSide):
         for item in spec.classes:
             pp = _construct(import_item(item) if isinstance(item, str) else item, exporter)
             if spec.prestart and isinstance(pp, ExecutePreprocessor):
-                nb, resources = _grade_kernels.execute(pp, nb, resources, spec.token)
+                nb, resources = kernels.execute(pp, nb, resources, spec.token)
             else:
                 nb, resources = pp(nb, resources)
             if not spec.optimistic_validation:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .bank_messages import describe, show, suggest
-from .bank_yaml import Parsed, Problem, duplicate_keys, parse_file
+from ..errors import BankError
 from .brief import SECTIONS
-from .errors import BankError
+from .messages import describe, show, suggest
+from .parse import Parsed, Problem, duplicate_keys, parse_file
 from .reading import normalize, sections_with
 from .schema import QUESTION_MODELS, QUESTION_TYPES, BankFile, BankHeader
 from .scoring import normalize_text

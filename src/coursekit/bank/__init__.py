@@ -1,0 +1,1 @@
+"""The question bank: its schema, loading and checks, the reading it quotes, and the pure scoring rules."""

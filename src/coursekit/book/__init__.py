@@ -1,0 +1,1 @@
+"""The book: the `{quiz}` MyST plugin and `coursekit book`."""

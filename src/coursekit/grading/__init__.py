@@ -1,0 +1,1 @@
+"""What runs on the grader's side: the key, scoring, nbgrader glue, parallel grading and the audit."""
