@@ -2,6 +2,10 @@
 
 Run nbgrader commands from this folder (`cd assignments && nbgrader autograde treaty-years`).
 The quiz notebooks in source/ are generated from bank/ by `coursekit generate`.
+
+coursekit plugs into nbgrader's own configurable steps (see coursekit/grading/nbgrader_steps.py), so
+plain `nbgrader autograde` and `coursekit grade` give the same grades: a quiz notebook is never run;
+its answers file, as handed in, is recorded and scored in nbgrader's own process, where the key is.
 """
 
 import os
@@ -10,3 +14,27 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "korea-japan"
+
+STEPS = "coursekit.grading.nbgrader_steps"
+# Before nbgrader copies a submission: symlinks and special files are moved to quarantine.
+c.Autograde.pre_convert_hook = f"{STEPS}.before_autograde"
+c.Autograde.sanitize_preprocessors = [
+    f"{STEPS}.QuizSubmission",  # records the answers file in the ledger; rebuilds a quiz notebook from source/
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    f"{STEPS}.QuizScores",  # scores a quiz notebook from the ledger, with the key, here: no kernel
+    f"{STEPS}.KernelExecute",  # other notebooks (code exercises) run in a kernel
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# Only the feedback pages are released to students, never a file found beside the notebook.
+c.GenerateFeedback.post_convert_hook = f"{STEPS}.after_feedback"

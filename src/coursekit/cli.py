@@ -44,7 +44,7 @@ def _cmd_release(args) -> int:
 
 
 def _cmd_grade(args) -> int:
-    from .grading.parallel import grade_assignment
+    from .grading.grade import grade_assignment
 
     report = grade_assignment(
         assignment=args.assignment,
@@ -63,7 +63,7 @@ def _cmd_audit(args) -> int:
 
     report = audit_assignment(assignment=args.assignment)
     print(report.summary())
-    return 0 if report.ok else 1
+    return report.exit_code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,7 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     gr.add_argument("--force", action="store_true", help="regrade submissions that were already autograded")
     gr.set_defaults(func=_cmd_grade)
 
-    a = sub.add_parser("audit", help="re-grade answers files outside any kernel and compare with the gradebook")
+    a = sub.add_parser(
+        "audit",
+        help="check the gradebook against the answers as handed in (exit 0 all match, 1 a mismatch, 2 could not audit)",
+    )
     a.add_argument("assignment")
     a.set_defaults(func=_cmd_audit)
     return p

@@ -7,8 +7,9 @@ from grading_helpers import GRADED, REPO
 
 from coursekit.bank.scoring import score
 from coursekit.course import Course
+from coursekit.grading.answers_file import HandedIn
 from coursekit.grading.feedback import feedback_lines
-from coursekit.grading.key import grade_answers, load_quiz
+from coursekit.grading.key import grade_answers, load_quiz, unknown_ids
 
 QUESTIONS = [q for name in GRADED for q in load_quiz(Course(REPO), name).questions]
 
@@ -29,7 +30,10 @@ def test_feedback_reveals_the_explanation_only_when_earned(q):
 def test_grade_answers_scores_every_question_and_ignores_junk():
     """Does grade_answers give one Score per question, whatever the answers mapping holds?"""
     quiz = load_quiz(Course(REPO), "way-forward")
-    scores = grade_answers(quiz.questions, {"wf-editor": "sokolski", "wf-six-areas": "six", "junk": [1, 2]})
+    first, second = quiz.questions[0], quiz.questions[1]
+    handed = HandedIn(values={first.id: first.key(), second.id: {"junk": [1, 2]}, "junk": 5}, spoiled={"x": "why"})
+    scores = grade_answers(quiz.questions, handed)
     assert set(scores) == {q.id for q in quiz.questions}
-    assert scores["wf-editor"].points == 1.0 and scores["wf-six-areas"].verdict == "invalid"
-    assert sum(s.points for s in grade_answers(quiz.questions, "not a mapping").values()) == 0
+    assert scores[first.id].points == first.points and scores[second.id].verdict == "invalid"
+    assert unknown_ids(quiz.questions, handed) == ["junk", "x"]
+    assert sum(s.points for s in grade_answers(quiz.questions, HandedIn(problem="unreadable")).values()) == 0

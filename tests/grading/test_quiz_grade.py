@@ -1,9 +1,11 @@
-"""The grade cell's logic in-process: what a grading kernel prints and returns for each kind of submission."""
+"""The quiz helper in a student's kernel: what it saves and says; under a grader it refuses to grade."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -13,134 +15,31 @@ from coursekit.notebook.quiz import Quiz, QuizSetupError
 QUIZ = "treaty-years"
 
 
-@pytest.fixture
-def autograded(course, monkeypatch):
-    """An autograded/<student>/<quiz>/ folder of the course copy, as the cwd, under NBGRADER_EXECUTION=autograde."""
-    folder = course / "assignments" / "autograded" / "alice" / QUIZ
-    folder.mkdir(parents=True)
-    shutil.copy(course / "assignments" / "source" / QUIZ / f"{QUIZ}.questions.json", folder)
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    return folder
-
-
 def answer(folder, **values):
     for qid, value in values.items():
         write_answer(folder / f"{QUIZ}.answers.json", qid.replace("_", "-"), value)
 
 
-def grade(capsys, qid):
-    points = Quiz(QUIZ).grade(qid)
-    out = capsys.readouterr()
-    return points, out.out, out.err
-
-
-def test_correct_answer_scores_full_points_and_shows_the_explanation(autograded, capsys):
-    """Does a right answer return the points as a float, with feedback on stdout only?"""
-    answer(autograded, ty_amended_year=1960)
-    points, out, err = grade(capsys, "ty-amended-year")
-    assert points == 1.0 and type(points) is float
-    assert err == ""
-    assert "Correct: 1 of 1 point(s)." in out
-    assert "subsequently amended in 1960" in out  # the explanation, earned by answering right
-
-
-def test_wrong_answer_gets_the_hint_but_not_the_key(autograded, capsys):
-    """Does a wrong answer score 0 and show the hint and the chapter, without the explanation or key?"""
-    answer(autograded, ty_amended_year=1961)
-    points, out, err = grade(capsys, "ty-amended-year")
-    assert (points, err) == (0.0, "")
-    assert "Incorrect" in out and "Hint: The amendment is mentioned" in out
-    assert "1960" not in out and "Explanation" not in out
-    assert 'Review: chapter "History of the Alliances"' in out
-
-
-def test_show_key_setting_reveals_the_explanation(autograded, capsys, course):
-    """Does `show_key = true` in coursekit.toml put the explanation and key in feedback for wrong answers?"""
-    (course / "assignments" / "coursekit.toml").write_text("[feedback]\nshow_key = true\n")
-    answer(autograded, ty_amended_year=1961)
-    points, out, _ = grade(capsys, "ty-amended-year")
-    assert points == 0.0 and "Answer: 1960 (year)" in out
-
-
-def test_partial_credit_for_multiple_ordering_and_matching(autograded, capsys):
-    """Do multiple-select, ordering and matching give the documented partial credit?"""
-    answer(
-        autograded,
-        ty_other_treaty_allies=["australia-nz", "philippines", "india"],
-        ty_partner_years={"korea-alliance": "y1953", "taiwan-alliance": "y1953", "dicc": "y1993", "korus": "y2007"},
-        ty_milestone_order=[
-            "sf-treaties",
-            "invasion",
-            "korea-treaty",
-            "defense-committee",
-            "korus-fta",
-            "vision-statement",
-        ],
-    )
-    assert grade(capsys, "ty-other-treaty-allies")[0] == pytest.approx(0.6667)  # (2 right - 1 wrong) / 3 of 2 points
-    assert grade(capsys, "ty-partner-years")[0] == 1.5  # 3 of 4 pairs of 2 points
-    points, out, _ = grade(capsys, "ty-milestone-order")
-    assert points == pytest.approx(1.7333)  # one swapped pair of 15: tau = 13/15 of 2 points
-    assert "Partly correct" in out
-
-
-@pytest.mark.parametrize(
-    "content, says",
-    [
-        (b"{not json", "could not be read"),
-        (b"\xff\xfe\x00garbage", "could not be read"),
-        (json.dumps({"schema": 99, "answers": {}}).encode(), "not a coursekit answers file"),
-        (b'{"schema": 1, "answers": {"ty-amended-year": 1960}}' + b" " * 300_000, "larger than"),
-        (b"[" * 100_000 + b"]" * 100_000, "ignored"),
-    ],
-    ids=["corrupt", "not-utf8", "wrong-schema", "oversized", "deeply-nested"],
-)
-def test_bad_answers_files_score_zero_with_a_note(autograded, capsys, content, says):
-    """Does a corrupt, non-UTF-8, foreign, oversized or pathological answers file give 0 and a clear note, no crash?"""
-    (autograded / f"{QUIZ}.answers.json").write_bytes(content)
-    points, out, err = grade(capsys, "ty-invasion-year")  # the first question carries the note
-    assert (points, err) == (0.0, "")
-    assert says in out and "every question scores 0" in out
-
-
-def test_missing_answers_file_scores_zero_with_a_note(autograded, capsys):
-    """Does a submission without an answers file get 0 per question and say why?"""
-    points, out, err = grade(capsys, "ty-invasion-year")
-    assert (points, err) == (0.0, "")
-    assert "no answers file was submitted" in out
-
-
-def test_unknown_ids_and_wrong_types(autograded, capsys):
-    """Are wrong value types scored 0 as invalid and unknown ids reported, while good answers still count?"""
-    answer(autograded, ty_invasion_year="1950", ty_forged_in=["korean-war"], ty_amended_year=1960)
-    answer(autograded, **{"no_such_question": 5})
-    points, out, err = grade(capsys, "ty-invasion-year")
-    assert (points, err) == (0.0, "")
-    assert "Could not be graded (expected a number)" in out
-    assert "unknown question ids were ignored: no-such-question" in out
-    assert grade(capsys, "ty-forged-in")[0] == 0.0
-    assert grade(capsys, "ty-amended-year")[0] == 1.0
-
-
-def test_unknown_question_in_a_grade_cell_scores_zero(autograded, capsys):
-    """Does a grade cell naming a question the quiz does not have give 0 rather than an error?"""
-    quiz = Quiz(QUIZ)
-    quiz._public["ghost"] = {"id": "ghost", "type": "single", "prompt": "?", "points": 1}
-    quiz._order.append("ghost")
-    assert quiz.grade("ghost") == 0.0
-    assert "not in the bank" in capsys.readouterr().out
-
-
-def test_missing_bank_raises_for_the_grader(tmp_path, monkeypatch, course):
-    """Without the bank above the autograded folder, does grading raise (so nbgrader scores 0) with a message?"""
-    folder = tmp_path / "elsewhere" / QUIZ
-    folder.mkdir(parents=True)
-    shutil.copy(course / "assignments" / "source" / QUIZ / f"{QUIZ}.questions.json", folder)
+def test_a_grader_that_runs_the_notebook_gets_an_error_not_a_score(course, monkeypatch):
+    """Under NBGRADER_EXECUTION=autograde, does grade() raise (nbgrader then scores 0), not score in the kernel?"""
+    folder = course / "assignments" / "source" / QUIZ
     monkeypatch.chdir(folder)
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    with pytest.raises(QuizSetupError, match="cannot find the key.*COURSEKIT_COURSE"):
-        Quiz(QUIZ).grade("ty-invasion-year")
+    quiz = Quiz(QUIZ)
+    with pytest.raises(QuizSetupError, match="graded from the answers file, outside any kernel"):
+        quiz.grade(quiz._order[0])
+
+
+def test_the_student_side_never_imports_the_key_or_the_bank():
+    """Does running a quiz import nothing from coursekit.bank, coursekit.grading or coursekit.release (nor pydantic)?"""
+    code = (
+        "import sys, coursekit.notebook.quiz, coursekit.notebook.widget, coursekit.notebook.answers\n"
+        "bad = [m for m in sys.modules if m.startswith(('coursekit.bank', 'coursekit.grading', 'coursekit.release',"
+        " 'pydantic', 'yaml', 'nbgrader'))]\n"
+        "print(bad)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
 def test_student_run_reports_recorded_or_unanswered_without_the_key(course, monkeypatch, capsys):

@@ -1,9 +1,11 @@
-"""``coursekit audit``: re-grade submitted answers outside any kernel and compare with nbgrader's gradebook.
+"""``coursekit audit``: check the gradebook against the answers as handed in, outside any kernel.
 
-Code a student adds to a notebook runs in the grading kernel and can fake a grade cell's
-result; the answers file cannot lie that way. So every autograded answers file is re-graded
-here with the bank's key and each question's score is compared with the gradebook's
-``auto_score``. No kernel, one bank load, one SQL query: thousands of submissions a second.
+For every submission of an assignment in nbgrader's gradebook: the ledger's record of the answers file
+is re-scored with the bank's key and compared, question by question, with the gradebook's autograded
+score; the file still in ``submitted/`` must have the hash recorded when it was graded; manual scores
+on autograded questions are listed, so each can be confirmed; written responses still waiting for a
+grader are counted. Files are read with bounded, non-blocking reads (``handin.py``), and a problem with
+one student is reported and the audit goes on. Exit status: 0 all match, 1 a mismatch, 2 could not audit.
 """
 
 from __future__ import annotations
@@ -13,108 +15,126 @@ from pathlib import Path
 
 from ..course import find_course
 from ..errors import CourseError
-from ..notebook.answers import answers_path, read_answers
+from . import ledger
+from .gradebook_rows import Row, configured_db_url, gradebook_rows
 from .key import grade_answers, load_quiz
+from .quiz_notebook import quiz_of
 
 TOLERANCE = 1e-3  # nbgrader stores floats; our points are rounded to 4 decimals
 
 
 @dataclass(frozen=True)
-class Mismatch:
+class Finding:
     student: str
-    question: str
-    gradebook: float | None
-    regraded: float
+    text: str  # one line of facts, never an accusation
 
 
 @dataclass
 class AuditReport:
     assignment: str
     submissions: int = 0
-    mismatches: list[Mismatch] = field(default_factory=list)
+    mismatches: list[Finding] = field(default_factory=list)
+    overrides: list[Finding] = field(default_factory=list)
+    unaudited: list[Finding] = field(default_factory=list)
+    pending_manual: dict[str, int] = field(default_factory=dict)  # student -> written responses to grade
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.mismatches else 2 if self.unaudited or not self.submissions else 0
 
     @property
     def ok(self) -> bool:
-        return not self.mismatches
+        return self.exit_code == 0
 
     def summary(self) -> str:
         if not self.submissions:
-            return f"audit {self.assignment}: no autograded submissions in the gradebook; run nbgrader autograde first."
-        head = f"audit {self.assignment}: {self.submissions} submission(s) re-graded"
-        if self.ok:
-            return f"{head}; every score matches the gradebook."
-        students = sorted({m.student for m in self.mismatches})
-        lines = [
-            f"{head}; {len(self.mismatches)} score(s) differ, for {len(students)} student(s): {', '.join(students)}"
-        ]
-        for m in self.mismatches:
-            book = "missing" if m.gradebook is None else f"{m.gradebook:g}"
-            lines.append(f"  {m.student}  {m.question}: gradebook {book}, re-graded {m.regraded:g}")
-        lines.append("A gradebook score above the re-graded one means code in the notebook changed the grade.")
+            return f"audit {self.assignment}: the gradebook has no autograded submissions yet; grade them first."
+        lines = [f"audit {self.assignment}: {self.submissions} submission(s) checked against the answers as handed in."]
+        lines += _section("Scores that differ", self.mismatches, "every autograded score matches the handed-in answers")
+        lines += _section("Manual scores on autograded questions (confirm a grader set each one)", self.overrides)
+        lines += _section("Could not audit", self.unaudited)
+        if self.pending_manual:
+            total = sum(self.pending_manual.values())
+            lines.append(f"Waiting for a grader: {total} written response(s) of {len(self.pending_manual)} student(s).")
         return "\n".join(lines)
 
 
-# The gradebook's tables as nbgrader 0.9 defines them (nbgrader/api.py). Plain SQL instead of nbgrader's
-# models because importing nbgrader costs seconds (it loads jsonschema's URI grammar and its server extension).
-_SCORES_SQL = """
-SELECT sa.student_id, bc.name, g.auto_score
-FROM grade g
-JOIN grade_cells gc ON gc.id = g.cell_id
-JOIN base_cell bc ON bc.id = gc.id
-JOIN submitted_notebook sn ON sn.id = g.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
-WHERE a.name = :assignment
-"""
-
-
-def gradebook_scores(db_url: str, assignment: str) -> dict[str, dict[str, float | None]]:
-    """student -> {grade cell name -> auto_score} for every submission of ``assignment``."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    engine = create_engine(db_url)
-    scores: dict[str, dict[str, float | None]] = {}
-    try:
-        with engine.connect() as conn:
-            for student, cell, auto in conn.execute(text(_SCORES_SQL), {"assignment": assignment}):
-                scores.setdefault(student, {})[cell] = auto
-    except SQLAlchemyError as e:
-        raise CourseError(
-            f"{db_url}: cannot read the nbgrader gradebook ({type(e).__name__}); is it a gradebook?"
-        ) from None
-    finally:
-        engine.dispose()
-    return scores
-
-
-def configured_db_url(folder: Path) -> str:
-    """The gradebook URL from nbgrader_config.py (``CourseDirectory.db_url``), else nbgrader's default."""
-    from traitlets.config import PyFileConfigLoader
-
-    default = f"sqlite:///{folder / 'gradebook.db'}"
-    if not (folder / "nbgrader_config.py").is_file():
-        return default
-    config = PyFileConfigLoader("nbgrader_config.py", str(folder)).load_config()
-    return config.CourseDirectory.get("db_url") or default
+def _section(title: str, findings: list[Finding], empty: str = "") -> list[str]:
+    if not findings:
+        return [f"  {empty}."] if empty else []
+    return [f"{title}:", *(f"  {f.student}: {f.text}" for f in findings)]
 
 
 def audit_assignment(*, assignment: str, db_url: str | None = None) -> AuditReport:
-    """Compare the gradebook's per-question scores of ``assignment`` with a kernel-free re-grade."""
+    """Audit ``assignment``'s gradebook entries against the ledger; see the module doc."""
     course = find_course()
-    quiz = load_quiz(course, assignment)
-    db_url = db_url or configured_db_url(course.assignments)
-    if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).is_file():
-        raise CourseError(
-            f"{db_url.removeprefix('sqlite:///')}: no gradebook; run nbgrader autograde {assignment} first"
-        )
-    book = gradebook_scores(db_url, assignment)
-    report = AuditReport(assignment, submissions=len(book))
-    autograded = course.assignments / "autograded"
-    for student in sorted(book):
-        answers = read_answers(answers_path(autograded / student / assignment, assignment))
-        for qid, result in grade_answers(quiz.questions, answers.values).items():
-            recorded = book[student].get(qid)
-            if recorded is None or abs(recorded - result.points) > TOLERANCE:
-                report.mismatches.append(Mismatch(student, qid, recorded, result.points))
+    root = course.assignments
+    quizzes = _quiz_notebooks(root / "source" / assignment)
+    if not quizzes:
+        raise CourseError(f"{root / 'source' / assignment}: no coursekit quiz notebooks to audit for '{assignment}'.")
+    rows = gradebook_rows(db_url or configured_db_url(root), assignment)
+    report = AuditReport(assignment, submissions=len({r.student for r in rows}))
+    keys = {quiz: load_quiz(course, quiz).questions for quiz in set(quizzes.values())}
+    by_student: dict[str, list[Row]] = {}
+    for row in rows:
+        by_student.setdefault(row.student, []).append(row)
+    for student, mine in sorted(by_student.items()):
+        try:
+            _audit_student(report, root, assignment, student, mine, quizzes, keys)
+        except Exception as e:  # never stop the audit for one student
+            report.unaudited.append(Finding(student, f"could not be checked ({type(e).__name__}: {e})"))
     return report
+
+
+def _quiz_notebooks(folder: Path) -> dict[str, str]:
+    """notebook name -> quiz, for the quiz notebooks of the instructor's source folder."""
+    import nbformat
+
+    found = {}
+    for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else []:
+        quiz = quiz_of(nbformat.read(path, as_version=4))
+        if quiz:
+            found[path.stem] = quiz
+    return found
+
+
+def _audit_student(report, root: Path, assignment: str, student: str, rows: list[Row], quizzes, keys) -> None:
+    for row in rows:
+        if row.written and row.needs_manual:
+            report.pending_manual[student] = report.pending_manual.get(student, 0) + 1
+    for notebook, quiz in quizzes.items():
+        entry = ledger.entry(root, assignment, student, quiz)
+        if entry is None:
+            text = f"{notebook}.ipynb has no ledger record; regrade it with `coursekit grade {assignment} --force`"
+            report.unaudited.append(Finding(student, text))
+            continue
+        _check_hash(report, root, entry)
+        scores = grade_answers(keys[quiz], entry.handed_in())
+        _compare(report, student, [r for r in rows if r.notebook == notebook], scores)
+
+
+def _check_hash(report: AuditReport, root: Path, entry: ledger.Entry) -> None:
+    folder = root / "submitted" / entry.student / entry.assignment
+    now = ledger.read_submitted(root / "submitted", folder, entry.file)
+    digest = ledger.digest(now.data) if now.data is not None else ""
+    if digest != entry.sha256:
+        was = entry.sha256[:12] or "no readable file"
+        found = digest[:12] or now.refused or "no file"
+        text = f"{entry.file} in submitted/ differs from the one graded (graded: {was}; now: {found})"
+        report.mismatches.append(Finding(entry.student, text))
+
+
+def _compare(report: AuditReport, student: str, rows: list[Row], scores: dict) -> None:
+    by_cell = {r.cell: r for r in rows}
+    for qid, result in scores.items():
+        row = by_cell.get(qid)
+        if row is None or row.auto is None:
+            text = f"{qid}: the gradebook has no autograded score; the handed-in answers earn {result.points:g}"
+            report.mismatches.append(Finding(student, text))
+            continue
+        if abs(row.auto - result.points) > TOLERANCE:
+            text = f"{qid}: the gradebook says {row.auto:g}; the handed-in answers earn {result.points:g}"
+            report.mismatches.append(Finding(student, text))
+        if row.manual is not None:
+            text = f"{qid}: manual score {row.manual:g} replaces the autograded {row.auto:g}"
+            report.overrides.append(Finding(student, text))

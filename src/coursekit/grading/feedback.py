@@ -6,6 +6,7 @@ fully right or the instructor set ``show_key``; otherwise the key-free hint and 
 
 from __future__ import annotations
 
+import html
 import json
 
 from ..bank.brief import chapter
@@ -93,3 +94,18 @@ def feedback_lines(q, value, score: Score, show_key: bool = False) -> list[str]:
     ch = chapter(q.chapter)
     lines.append(f'Review: chapter "{ch.title}" (reading section "{q.source.section}").')
     return lines
+
+
+def question_outputs(number: int, q, value, score: Score, show_key: bool = False) -> dict:
+    """The feedback of one question as a rich output: HTML for the feedback page, plain text as its fallback."""
+    lines = feedback_lines(q, value, score, show_key)
+    title = f"Question {number}"
+    text = "\n".join([title, *lines])
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    page = f'<div class="coursekit-feedback"><p><strong>{title}</strong></p><ul>{items}</ul></div>'
+    return {"text/plain": text, "text/html": page}
+
+
+def notes_html(notes: list[str]) -> str:
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return f'<div class="coursekit-feedback-notes"><ul>{items}</ul></div>'

@@ -1,7 +1,7 @@
-"""Grading a quiz's answers against its key: pure, shared by the kernel, `coursekit audit` and the parallel grader.
+"""The key, on the grader's side only: finding a graded quiz in the bank, and scoring handed-in answers against it.
 
-``load_quiz`` is the one place that finds a graded quiz's key in the bank; it reads only the
-quiz's own bank file when it can, so a grading kernel starts fast.
+``load_quiz`` is the one place that finds a graded quiz's key in the bank; it reads only the quiz's
+own bank file when it can. Nothing in ``notebook/`` (what runs in a student's kernel) imports this.
 """
 
 from __future__ import annotations
@@ -12,21 +12,28 @@ from pathlib import Path
 
 from ..bank.load import load_bank
 from ..bank.schema import BankFile
-from ..bank.scoring import Score, score
+from ..bank.scoring import SCORERS, Score, score
 from ..course import Course
 from ..errors import CourseError
+from .answers_file import HandedIn
 
 
-def grade_answers(questions: Iterable, answers: dict) -> dict[str, Score]:
-    """The score of every question, by id; a missing answer scores 0 as unanswered."""
-    answers = answers if isinstance(answers, dict) else {}
-    return {q.id: score(q, answers.get(q.id)) for q in questions}
+def grade_answers(questions: Iterable, handed: HandedIn) -> dict[str, Score]:
+    """The score of every auto-graded question, by id; missing answers score 0 as unanswered."""
+    return {q.id: _score(q, handed) for q in questions if q.type in SCORERS}
 
 
-def unknown_ids(questions: Iterable, answers: dict) -> list[str]:
+def _score(q, handed: HandedIn) -> Score:
+    if q.id in handed.spoiled:
+        return Score(0.0, q.points, "invalid", handed.spoiled[q.id])
+    return score(q, handed.values.get(q.id))
+
+
+def unknown_ids(questions: Iterable, handed: HandedIn) -> list[str]:
     """Answer ids that name no question of the quiz (ignored in grading, reported in feedback)."""
     known = {q.id for q in questions}
-    return sorted(str(k)[:60] for k in answers if k not in known)
+    found = [*handed.values, *handed.spoiled]
+    return sorted(str(k)[:60] for k in found if k not in known)
 
 
 def load_quiz(course: Course, name: str) -> BankFile:

@@ -40,6 +40,7 @@ class GradeReport:
     skipped: list[str] = field(default_factory=list)  # already autograded (nbgrader's rule)
     seconds: float = 0.0
     workers: int = 0
+    timings: dict = field(default_factory=dict)  # milliseconds per submission, by part (kernel-free grading)
 
     @property
     def ok(self) -> bool:

@@ -1,15 +1,15 @@
-"""The quiz helper inside a graded notebook: show each question, save answers, grade them under nbgrader.
+"""The quiz helper inside a graded notebook: show each question and save its answer. It never sees a key.
 
 A generated quiz notebook runs ``quiz = Quiz("<name>")``, then ``quiz.ask(qid)`` (the widget)
-and ``quiz.grade(qid)`` (a locked nbgrader grade cell) per question. Three situations:
+and ``quiz.grade(qid)`` (a locked nbgrader grade cell) per question:
 
 * a student working: answers are saved to ``<name>.answers.json`` on every change; ``grade``
-  says "recorded" or "not answered yet" and never reveals the key;
+  says "recorded" or "not answered yet";
 * ``nbgrader validate`` (NBGRADER_EXECUTION=validate): an unanswered question writes one line
   to stderr, which makes the validator list it as failed; answered ones pass;
-* ``nbgrader autograde`` (NBGRADER_EXECUTION=autograde): ``grade`` scores the answers file
-  against the bank, prints feedback to stdout only, and returns the points as a plain float
-  (nbgrader reads a grade cell's last value as partial credit; stderr or an error scores 0).
+* grading: the grader never runs this notebook. It scores the answers file as handed in, in its
+  own process (``coursekit.grading``). If a misconfigured grader runs it anyway, ``grade`` raises,
+  so the cell scores 0 with a message instead of nbgrader's silent full credit.
 """
 
 from __future__ import annotations
@@ -59,7 +59,6 @@ class Quiz:
             raise QuizSetupError(f"{public_file} is damaged ({e}); fetch the assignment again.") from None
         self._order = list(self._public)
         self._memory: dict | None = None  # answers kept in memory instead of a file
-        self._graded = None  # (questions by id, answers, show_key) once loaded under autograde
         self.answers_file = answers_path(self.folder, name)
         if not _mode() and _in_course_source(self.folder):
             self._memory = {}
@@ -108,7 +107,11 @@ class Quiz:
     def grade(self, qid: str):
         """Under autograde: print feedback, return the points. Otherwise: say what is recorded."""
         if _mode() == "autograde":
-            return self._autograde(qid)
+            raise QuizSetupError(
+                "coursekit quizzes are graded from the answers file, outside any kernel; this grader ran the notebook "
+                "instead. Grader: run nbgrader from the course's assignments/ folder (its nbgrader_config.py plugs "
+                "coursekit in), or use `coursekit grade`."
+            )
         public = self._known(qid)
         label = f"Question {self._number(qid)}"
         if self._memory is None and (problem := read_answers(self.answers_file).problem):
@@ -122,55 +125,6 @@ class Quiz:
             return None
         print(f"{label}: recorded: {_public_words(public, value)}")
         return None
-
-    def _autograde(self, qid: str) -> float:
-        if self._graded is None:
-            self._graded = self._load_for_grading()
-        questions, answers, show_key = self._graded
-        try:
-            return _grade_one(questions, answers, show_key, qid, first=qid == self._order[0])
-        except Exception as e:  # never a traceback or stderr for a grade: 0 points and a line for the grader
-            print(f"Question '{qid}' could not be graded ({type(e).__name__}: {e}); 0 points. Grader: see the log.")
-            return 0.0
-
-    def _load_for_grading(self):
-        from ..course import find_course
-        from ..errors import CourseError
-        from ..grading.key import load_quiz, show_key_setting
-
-        try:
-            course = find_course(self.folder)
-            quiz = load_quiz(course, self.name)
-            show_key = show_key_setting(course)
-        except CourseError as e:
-            # An error output scores 0: the grader sees this message instead of silent full or zero credit.
-            raise QuizSetupError(
-                f"coursekit cannot find the key for quiz '{self.name}' from {self.folder}: {e} "
-                "Grader: run nbgrader from the course's assignments/ folder, or set COURSEKIT_COURSE."
-            ) from None
-        return {q.id: q for q in quiz.questions}, read_answers(self.answers_file), show_key
-
-
-def _grade_one(questions: dict, answers, show_key: bool, qid: str, first: bool) -> float:
-    from ..bank.scoring import score
-    from ..grading.feedback import feedback_lines
-    from ..grading.key import unknown_ids
-
-    lines = []
-    if first and answers.problem:
-        lines.append(f"Note: {answers.problem}; every question scores 0.")
-    elif first and not answers.exists:
-        lines.append("Note: no answers file was submitted; every question scores 0.")
-    if first and answers.values and (extra := unknown_ids(questions.values(), answers.values)):
-        lines.append(f"Note: answers for unknown question ids were ignored: {', '.join(extra[:5])}.")
-    q = questions.get(qid)
-    if q is None:
-        print("\n".join([*lines, f"Question '{qid}' is not in the bank for this quiz; 0 points."]))
-        return 0.0
-    value = answers.values.get(qid)
-    result = score(q, value)
-    print("\n".join([*lines, *feedback_lines(q, value, result, show_key)]))
-    return float(result.points)
 
 
 def _incomplete(public: dict, value) -> str:

@@ -66,7 +66,9 @@ def build_notebook(quiz: BankFile) -> str:
     for q in quiz.questions:
         cells.append(_cell("code", f"a-{q.id}", f'quiz.ask("{q.id}")', _nbgrader(f"ask-{q.id}")))
         cells.append(_cell("code", f"g-{q.id}", f'quiz.grade("{q.id}")', _nbgrader(q.id, points=float(q.points))))
-    metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    # "coursekit.quiz" tells the grader (which reads it from source/, never from a submission) to score this
+    # notebook from its answers file, without a kernel.
+    metadata = {"coursekit": {"quiz": quiz.assignment}, "kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
     # nbformat's own writer uses these settings; importing nbformat would cost seconds.
     return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"

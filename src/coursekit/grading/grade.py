@@ -1,0 +1,158 @@
+"""`coursekit grade`: autograde a class, choosing the fastest path that gives nbgrader's own results.
+
+An assignment made only of coursekit quiz notebooks needs no kernel: it is graded in this process by
+``batch.py``, with the same steps as plain ``nbgrader autograde`` under the course's config. Any other
+assignment (code exercises that need a kernel) goes to ``parallel.py``: nbgrader's converter per
+student, kernels on Dask workers (sandboxed when the course config asks for it).
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import shutil
+import time
+import warnings
+from pathlib import Path
+
+from ..course import find_course
+from . import parallel
+from .parallel import GradeReport, _hush_nbgrader_warnings, _inside, nbgrader_app
+
+
+def grade_assignment(
+    *,
+    assignment: str,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    students: list[str] | None = None,
+    progress: bool = True,
+    force: bool = False,
+) -> GradeReport:
+    """Autograde every submission of ``assignment`` (or only ``students``); see the module doc."""
+    root = find_course().assignments
+    with _inside(root), warnings.catch_warnings():
+        _hush_nbgrader_warnings()
+        app = nbgrader_app()
+        app.coursedir.assignment_id = assignment
+        plan = _batch_plan(app, assignment, force)
+        if plan is None:
+            options = {"workers": workers, "scheduler": scheduler, "students": students, "progress": progress}
+            return parallel.grade_assignment(assignment=assignment, force=force, **options)
+        return _run_batch(app, assignment, plan, students, progress=progress)
+
+
+def _batch_plan(app, assignment: str, force: bool):
+    """(converter, notebook-only steps) when every notebook of ``assignment`` is a quiz; else None."""
+    from nbconvert.exporters import NotebookExporter
+    from nbgrader.converters import Autograde
+
+    from .batch import batch_steps
+    from .sources import only_quizzes
+
+    converter = Autograde(coursedir=app.coursedir, parent=app, **({"force": True} if force else {}))
+    converter.log = _quiet_log()  # its per-submission INFO lines would break the progress line
+    converter.exporter = NotebookExporter(parent=converter, config=converter.config)
+    steps = batch_steps(converter)
+    if steps is None or not only_quizzes(app.coursedir, assignment):
+        return None
+    return converter, steps
+
+
+def _quiet_log():
+    log = logging.getLogger("coursekit.grade.batch")
+    log.propagate, log.level = False, logging.ERROR
+    return log
+
+
+def _run_batch(app, assignment: str, plan, students: list[str] | None, *, progress: bool) -> GradeReport:
+    from nbgrader.api import Gradebook
+
+    from .batch import deferred_commits, open_batch
+    from .progress import Progress
+    from .submissions import Journal, submissions
+
+    converter, steps = plan
+    todo = submissions(app.coursedir, assignment, students)
+    report = GradeReport(assignment, workers=1)
+    start = time.monotonic()
+    with Journal(Path(app.coursedir.root), assignment) as journal:
+        journal.recover(app.coursedir)
+        with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb, deferred_commits(gb) as commit:
+            batch = open_batch(converter, gb, assignment, steps)
+            run = _Chunks(batch, journal, report, commit)
+            bar = Progress(len(todo), enabled=progress)
+            for student in todo:
+                run.grade(student)
+                bar.update(len(report.graded), len(report.failed), len(report.skipped))
+            run.commit()
+            bar.close(len(report.graded), len(report.failed), len(report.skipped))
+    report.seconds = time.monotonic() - start
+    report.timings = batch.timings.per_submission()
+    return report
+
+
+class _Chunks:
+    """Submissions graded and committed CHUNK at a time. Each stays in the journal until its chunk is
+    committed, so a killed run redoes it. A failure rolls its chunk back and regrades the others one by one."""
+
+    CHUNK = 50
+
+    def __init__(self, batch, journal, report: GradeReport, commit):
+        self.batch, self.journal, self.report, self.commit_now = batch, journal, report, commit
+        self.pending: list[str] = []
+
+    def grade(self, student: str) -> None:
+        converter = self.batch.converter
+        folder = converter._format_source(self.batch.assignment, student)
+        converter.notebooks = sorted(glob.glob(os.path.join(folder, converter.coursedir.notebook_id + ".ipynb")))
+        if not converter.notebooks or not converter.init_destination(self.batch.assignment, student):
+            self.report.skipped.append(student)
+            return
+        self.journal.begin(student)
+        if self._try(student):
+            self.pending.append(student)
+            if len(self.pending) >= self.CHUNK:
+                self.commit()
+            return
+        redo, self.pending = self.pending, []
+        for other in redo:  # rolled back with the failure: grade them again, alone
+            self.report.graded.remove(other)
+            self._drop(other)
+            converter.notebooks = sorted(
+                glob.glob(
+                    os.path.join(
+                        converter._format_source(self.batch.assignment, other),
+                        converter.coursedir.notebook_id + ".ipynb",
+                    )
+                )
+            )
+            if self._try(other):
+                self.pending.append(other)
+                self.commit()
+
+    def _try(self, student: str) -> bool:
+        from .batch import grade_submission
+
+        try:
+            grade_submission(self.batch, student, self.batch.converter.notebooks)
+        except Exception as e:  # one submission's failure never stops the class (nbgrader's own rule)
+            self.batch.gb.db.rollback()
+            self._drop(student)
+            self.journal.end(student)
+            self.report.failed[student] = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+            return False
+        self.report.graded.append(student)
+        return True
+
+    def _drop(self, student: str) -> None:
+        folder = self.batch.converter._format_dest(self.batch.assignment, student)
+        if os.path.isdir(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def commit(self) -> None:
+        self.commit_now()
+        for student in self.pending:
+            self.journal.end(student)
+        self.pending = []

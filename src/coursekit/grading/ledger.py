@@ -1,0 +1,145 @@
+"""The grading ledger: each submission's answers file as it was handed in, taken before grading.
+
+When grading starts for a submission, its ``<quiz>.answers.json`` is read from ``submitted/`` (safely,
+see ``handin.py``) and recorded here with its SHA-256 and the time, in
+``<course>/assignments/.coursekit/ledger/<assignment>/<student>.json`` (mode 0600; no student code ever
+runs with access to it). Scores, the audit and the item report are all computed from these bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..notebook.answers import MAX_BYTES
+from .answers_file import HandedIn, parse_answers
+from .handin import Found, read_regular
+from .private_files import write_private
+from .quarantine import quarantined, said
+
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One quiz notebook's answers file, as handed in by one student."""
+
+    assignment: str
+    student: str
+    quiz: str
+    file: str  # the answers file's name
+    recorded_at: str  # ISO 8601, UTC
+    sha256: str = ""  # of the bytes read; "" when there were none
+    size: int = 0
+    refused: str = ""  # why the file was not read (a symlink, a FIFO, too large...)
+    raw: bytes | None = None  # the bytes read; None when absent or refused
+
+    def handed_in(self) -> HandedIn:
+        """The answers this entry records, parsed strictly."""
+        if self.refused:
+            return HandedIn(problem=f"{self.refused}; it was ignored")
+        return parse_answers(self.raw, self.file)
+
+    def as_json(self) -> dict:
+        raw = None if self.raw is None else base64.b64encode(self.raw).decode("ascii")
+        return {**self.__dict__, "raw": raw}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Entry:
+        raw = data.get("raw")
+        return cls(**{**data, "raw": None if raw is None else base64.b64decode(raw)})
+
+
+def answers_name(quiz: str) -> str:
+    return f"{quiz}.answers.json"
+
+
+def ledger_dir(root: Path) -> Path:
+    """Where the ledger of the nbgrader course directory ``root`` lives."""
+    return Path(root) / ".coursekit" / "ledger"
+
+
+def take(root: Path, submission: Path, assignment: str, student: str, quiz: str) -> Entry:
+    """Read the quiz's answers file from the ``submission`` folder (under ``root``) and record it."""
+    submitted = Path(root) / "submitted"
+    name = answers_name(quiz)
+    found = read_submitted(submitted, Path(submission), name)
+    if found.data is None and not found.refused:
+        found = _moved_away(root, assignment, student, name) or found
+    entry = _entry(assignment, student, quiz, name, found)
+    _save(root, entry)
+    return entry
+
+
+def _moved_away(root: Path, assignment: str, student: str, name: str) -> Found | None:
+    """Why the answers file is not there, if quarantine moved it (or the whole folder) away."""
+    moved = quarantined(root, assignment, student)
+    if name in moved:
+        return Found(None, f"{name} was {said(moved[name])}")
+    if "." in moved:
+        return Found(None, f"the submission folder was {said(moved['.'])}")
+    return None
+
+
+def read_submitted(submitted: Path, submission: Path, name: str) -> Found:
+    """The file ``name`` of a submission folder, read without following anything below ``submitted``."""
+    # abspath, not resolve(): resolving would follow a symlinked submission folder to someone else's.
+    try:
+        parts = Path(os.path.abspath(submission)).relative_to(os.path.abspath(submitted)).parts
+    except ValueError:  # a custom directory layout: trust the folder's parent instead
+        submitted, parts = submission.parent, (submission.name,)
+    return read_regular(submitted, (*parts, name), MAX_BYTES)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _entry(assignment: str, student: str, quiz: str, name: str, found: Found) -> Entry:
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    data = found.data
+    sha = digest(data) if data is not None else ""
+    size = len(data) if data is not None else 0
+    return Entry(assignment, student, quiz, name, now, sha, size, found.refused, data)
+
+
+def _path(root: Path, assignment: str, student: str) -> Path:
+    return ledger_dir(root) / assignment / f"{student}.json"
+
+
+def entries_of(root: Path, assignment: str, student: str) -> dict[str, Entry]:
+    """quiz -> Entry for one submission ({} when nothing was recorded)."""
+    try:
+        data = json.loads(_path(root, assignment, student).read_text(encoding="utf-8"))
+        return {quiz: Entry.from_json(e) for quiz, e in data["quizzes"].items()}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise LedgerError(f"{_path(root, assignment, student)}: the ledger entry is damaged ({e})") from None
+
+
+def entry(root: Path, assignment: str, student: str, quiz: str) -> Entry | None:
+    return entries_of(root, assignment, student).get(quiz)
+
+
+def students(root: Path, assignment: str) -> list[str]:
+    """Students with a ledger entry for ``assignment``."""
+    folder = ledger_dir(root) / assignment
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+class LedgerError(Exception):
+    """A ledger file cannot be read; the message names it."""
+
+
+def _save(root: Path, new: Entry) -> None:
+    current = entries_of(root, new.assignment, new.student)
+    current[new.quiz] = new
+    quizzes = {quiz: e.as_json() for quiz, e in sorted(current.items())}
+    payload = {"version": VERSION, "assignment": new.assignment, "student": new.student, "quizzes": quizzes}
+    write_private(_path(root, new.assignment, new.student), json.dumps(payload, indent=1, sort_keys=True))

@@ -1,0 +1,145 @@
+"""nbgrader glue: the steps and hooks that make plain ``nbgrader autograde`` grade quizzes without a kernel.
+
+The course's ``nbgrader_config.py`` plugs these into nbgrader's configurable lists (nbgrader's
+``converters/autograde.py``: ``sanitize_preprocessors``, ``autograde_preprocessors``, and the
+converters' ``pre_convert_hook`` / ``post_convert_hook``):
+
+* ``before_autograde`` (hook): moves symlinks and special files out of each submission before nbgrader
+  copies it, and puts the released notebook in place of a quiz notebook nbgrader could not even read;
+* ``QuizSubmission`` (first sanitize step): records the answers file in the ledger and rebuilds a
+  quiz notebook from its source (``quiz_notebook.py``);
+* ``QuizScores`` (first autograde step, in place of a kernel): scores the recorded answers with the
+  key, in this process, and writes feedback and points into the grade cells;
+* ``KernelExecute``: nbgrader's Execute for notebooks that are not quizzes (skips scored ones);
+* ``after_feedback`` (hook): keeps only the feedback HTML in ``feedback/``.
+
+``coursekit grade`` runs the same steps (``batch.py`` for all-quiz assignments), so both give the same grades.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from nbformat import NotebookNode
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+
+from . import ledger, sources
+from .key import grade_answers, unknown_ids
+from .quarantine import quarantine_submission
+from .quiz_notebook import META, fill, quiz_of, rebuild, submission_notes
+
+
+class QuizGradingError(RuntimeError):
+    """A quiz notebook cannot be graded; nbgrader fails this one submission and goes on with the others."""
+
+
+def coursedir_of(pp) -> CourseDirectory:
+    """The course directory of the converter running ``pp``, else one built from the same config."""
+    node = pp
+    while node is not None:
+        if isinstance(getattr(node, "coursedir", None), CourseDirectory):
+            return node.coursedir
+        node = getattr(node, "parent", None)
+    return CourseDirectory(config=pp.config)
+
+
+def _ids(resources) -> tuple[str, str, str]:
+    ids = resources["nbgrader"]
+    return ids["assignment"], ids["student"], ids["notebook"]
+
+
+class QuizSubmission(NbGraderPreprocessor):
+    """Sanitize, first step: record the answers as handed in, and rebuild a quiz notebook from its source."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        coursedir = coursedir_of(self)
+        assignment, student, notebook = _ids(resources)
+        source = sources.source_notebook(coursedir, assignment, notebook)
+        quiz = quiz_of(source) if source is not None else None
+        if quiz is None:
+            return nb, resources  # an ordinary notebook: nbgrader's own steps handle it
+        folder = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+        entry = ledger.take(Path(coursedir.root), folder, assignment, student, quiz)
+        rebuilt, ignored = rebuild(source, nb)
+        rebuilt.metadata[META] = {**rebuilt.metadata.get(META, {}), **_stamp(entry), "ignored_cells": ignored}
+        return rebuilt, resources
+
+
+def _stamp(entry: ledger.Entry) -> dict:
+    """Which ledger entry a rebuilt notebook was made with (checked when it is scored)."""
+    return {"answers_sha256": entry.sha256, "recorded_at": entry.recorded_at}
+
+
+class QuizScores(NbGraderPreprocessor):
+    """Autograde, first step: score a quiz notebook from its ledger entry; no kernel, no student code."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        coursedir = coursedir_of(self)
+        assignment, student, notebook = _ids(resources)
+        source = sources.source_notebook(coursedir, assignment, notebook)
+        quiz = quiz_of(source) if source is not None else None
+        if quiz is None:
+            return nb, resources
+        entry = ledger.entry(Path(coursedir.root), assignment, student, quiz)
+        stamp = nb.metadata.get(META, {})
+        if entry is None or _stamp(entry).items() - stamp.items():
+            raise QuizGradingError(
+                f"{student}/{assignment}: the ledger entry of {notebook}.ipynb is missing or changed since this "
+                "submission was sanitized; autograde it again (with --force)."
+            )
+        score_into(nb, sources.quiz_key(coursedir, quiz), entry, stamp.get("ignored_cells", 0))
+        resources.setdefault("coursekit", {})["scored"] = True
+        return nb, resources
+
+
+def score_into(nb: NotebookNode, key: sources.Key, entry: ledger.Entry, ignored: int) -> dict:
+    """Score ``entry``'s answers with ``key`` and write the feedback into ``nb``; return the scores."""
+    handed = entry.handed_in()
+    scores = grade_answers(key.questions, handed)
+    notes = submission_notes(handed, ignored, unknown_ids(key.questions, handed))
+    fill(nb, key.questions, scores, handed, show_key=key.show_key, notes=notes)
+    return scores
+
+
+class KernelExecute(Execute):
+    """nbgrader's Execute, for notebooks that need a kernel; a quiz notebook already scored is left alone."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict, *args, **kwargs):
+        if resources.get("coursekit", {}).get("scored"):
+            return nb, resources
+        return super().preprocess(nb, resources, *args, **kwargs)
+
+
+def before_autograde(*, assignment: str, student: str, notebooks: list[str], **_) -> None:
+    """``Autograde.pre_convert_hook``: made safe to copy before nbgrader copies it (see quarantine.py)."""
+    for folder in sorted({Path(n).parent for n in notebooks}):
+        place = _submission_place(folder)
+        if place is None:
+            continue
+        root, real_student, real_assignment = place
+        quarantine_submission(root, folder, real_assignment, real_student)
+        for path in notebooks:
+            if Path(path).parent == folder:
+                sources.repair_quiz_notebook(root, Path(path), real_assignment, real_student)
+
+
+def _submission_place(folder: Path) -> tuple[Path, str, str] | None:
+    """(course dir, student, assignment) of ``submitted/<student>/<assignment>``; None for other layouts."""
+    if len(folder.parts) < 4 or folder.parents[1].name != "submitted":
+        return None
+    return folder.parents[2], folder.parent.name, folder.name
+
+
+def after_feedback(*, assignment: str, student: str, notebooks: list[str], **_) -> None:
+    """``GenerateFeedback.post_convert_hook``: only the feedback pages leave for students, no other file."""
+    for folder in sorted({Path(n).parent for n in notebooks}):
+        if len(folder.parts) < 4 or folder.parents[1].name != "autograded":
+            continue
+        target = folder.parents[2] / "feedback" / folder.parent.name / folder.name
+        for path in sorted(target.glob("*")) if target.is_dir() else []:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.suffix != ".html" or path.is_symlink():
+                path.unlink()
