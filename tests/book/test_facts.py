@@ -215,3 +215,12 @@ def test_fact_rules_catch_uncited_context(keys, reading_years):
     assert outside_years("as Cha argues ([Cha 1999](#cha-ninety-nine))", keys, reading_years) == {"1999"}
     note = "(beyond the brief: Senior Director in 2021, [MeriTalk 2021](#meritalk-2021))"
     assert beyond_notes(f"His title {note} was longer.") == [note]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_chapter_has_further_reading(repo, keys, chapter):
+    """Does each chapter end with further reading that cites at least two entries of the reference list?"""
+    text = page(repo, chapter.file)
+    match = re.search(r"^## Further reading\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert match, chapter.file
+    assert len({k for k in LINK.findall(match.group(1)) if k in keys}) >= 2
