@@ -66,7 +66,7 @@ def test_unknown_field_suggests_spelling(problems):
         "Remove it or fix its spelling; allowed here: id, prompt, points, explanation, hint, source, chapter, "
         "tags, bloom, type, options, answer.",
         f"{BAD}/unknown-field.yaml:15: question 'bad-field': unknown field 'page' in source. "
-        "Remove it or fix its spelling; allowed here: section, quote.",
+        "Remove it or fix its spelling; allowed here: section, quote, reference.",
     ]
 
 
@@ -133,7 +133,7 @@ def test_unknown_chapter_section_and_bloom_list_the_allowed_ones(problems):
         "The Bottom Line.",
         f"{BAD}/chapter-section.yaml:12: question 'bad-places': chapter 'historyx' is not a chapter of the book "
         "(did you mean 'history'?); use one of: summary, history, expanding-scope, china-question, "
-        "hub-and-spokes, pogo-problem, way-forward, bottom-line.",
+        "hub-and-spokes, pogo-problem, way-forward, bottom-line, since-the-brief.",
         f"{BAD}/chapter-section.yaml:13: question 'bad-places': bloom 'recall' is not a level of Bloom's "
         "taxonomy; use one of: remember, understand, apply, analyze, evaluate, create.",
     ]

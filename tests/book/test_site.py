@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from coursekit.bank.brief import CHAPTERS
+from coursekit.bank.references import reference_keys
 from coursekit.book.plugin import ESM
 
 pytestmark = pytest.mark.slow
@@ -109,7 +110,7 @@ def test_key_terms_resolve_to_glossary(book_build):
 
 
 def test_timeline_figure_is_built(book_build, repo):
-    """Does the executed timeline page draw an SVG with every event the brief dates, from 1950 to 2021?"""
+    """Does the executed timeline page draw an SVG with every event the brief dates, on an axis from 1950 to 2024?"""
     outputs = [n for n in walk(book_build.page("timeline")) if n["type"] == "output"]
     data = [o["jupyter_data"]["data"] for o in outputs if "jupyter_data" in o]
     svgs = [d["image/svg+xml"]["content"] for d in data if "image/svg+xml" in d]
@@ -131,6 +132,29 @@ def test_timeline_figure_is_built(book_build, repo):
     ]:
         assert re.search(rf"{when}</tspan> [^<]*{re.escape(event)}", svg), (when, event)
     assert ">1950<" in svg and ">2020<" in svg
+
+
+def test_reference_links_resolve_to_the_references_page(book_build, repo):
+    """Does every link to a reference key, on every page, resolve to its entry on the references page?"""
+    keys = set(reference_keys(repo / "book" / "references.md"))
+    content = book_build.book / "_build" / "site" / "content"
+    links = [
+        n
+        for path in content.glob("*.json")
+        for n in walk(book_build.page(path.stem))
+        if n["type"] == "crossReference" and n.get("identifier") in keys
+    ]
+    assert len({n["identifier"] for n in links}) == len(keys)  # every entry is cited somewhere in the site
+    assert all(n.get("resolved") and n.get("url") == "/references" for n in links)
+
+
+def test_beyond_chapter_and_teaching_notes_are_built(book_build):
+    """Are the beyond-the-brief chapter (with its warning banner) and the teaching notes in the built site?"""
+    since = book_build.page("since-the-brief")
+    banners = [n for n in walk(since) if n["type"] == "admonition" and "warning" in str(n.get("class"))]
+    assert banners and "Beyond the brief" in json.dumps(banners[0])
+    notes = json.dumps(book_build.page("teaching-notes"))
+    assert "coursekit rubrics ASSIGNMENT" in notes and "Teaching this history with care" in notes
 
 
 def test_quotations_link_to_the_reading(book_build):

@@ -1,7 +1,8 @@
 """The structure of the reading: its sections and the book chapters that mirror them.
 
 This is the one place that names the brief's sections and the chapter slugs; the
-schema, the book plugin and the tests all read it from here.
+schema, the book plugin and the tests all read it from here. A chapter with no
+sections mirrors no part of the brief: it is context beyond the brief.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Chapter(NamedTuple):
     slug: str  # the value of a question's `chapter` field and the page label
     file: str  # path of the page inside book/
     title: str  # the page title
-    sections: tuple[str, ...]  # the brief's sections the chapter covers
+    sections: tuple[str, ...]  # the brief's sections the chapter covers; () for a chapter beyond the brief
 
 
 CHAPTERS = (
@@ -73,6 +74,7 @@ CHAPTERS = (
         ),
     ),
     Chapter("bottom-line", "08-bottom-line.md", "The Bottom Line", ("The Bottom Line",)),
+    Chapter("since-the-brief", "09-since-the-brief.md", "Since the Brief (2021–2024)", ()),
 )
 
 CHAPTER_SLUGS = tuple(c.slug for c in CHAPTERS)

@@ -15,6 +15,7 @@ from .load import Checked, check_bank
 from .messages import suggest
 from .parse import Problem
 from .reading import load_sections
+from .references import reference_keys
 from .schema import json_schema
 
 # A fence line: ``` or ~~~ (code or directive) or ::: (directive), then its info string.
@@ -110,7 +111,7 @@ def check_course(
     reading = reading or (course.reading if course else None)
     if reading is not None and not reading.is_file():
         raise CourseError(f"{reading}: reading not found, so quotes cannot be checked. Pass --reading PATH.")
-    checked = check_bank(paths, load_sections(reading) if reading else None)
+    checked = check_bank(paths, load_sections(reading) if reading else None, _reference_keys(course, reading))
     problems = checked.problems
     book = course.book if (whole and course and course.book.is_dir()) else None
     if book is not None:
@@ -118,6 +119,13 @@ def check_course(
     if problems:
         raise BankError([str(p) for p in problems])
     return _summary(checked, book, reading)
+
+
+def _reference_keys(course: Course | None, reading: Path | None) -> dict[str, int] | None:
+    """The keys of the book's references.md (next to the reading), or None if there is none to check against."""
+    book = course.book if course else (reading.parent if reading else None)
+    page = book / "references.md" if book else None
+    return reference_keys(page) if page and page.is_file() else None
 
 
 def _course(*, required: bool) -> Course | None:

@@ -57,6 +57,7 @@ class Checked:
     problems: list[Problem]
     kinds: dict[str, str]  # every question id found, even in invalid questions -> its file's kind
     places: dict[str, tuple[Path, int]]  # id -> file and line of its first definition
+    references: Mapping[str, int] | None = None  # keys of book/references.md; None: not checked
 
 
 def bank_files(paths: list[Path]) -> list[Path]:
@@ -87,9 +88,15 @@ def load_bank(paths: list[Path], reading: str | Mapping[str, str] | None = None)
     return checked.bank
 
 
-def check_bank(paths: list[Path], reading: str | Mapping[str, str] | None = None) -> Checked:
-    """Check every file and question; never stops at the first problem."""
-    out = Checked(Bank(), [], {}, {})
+def check_bank(
+    paths: list[Path], reading: str | Mapping[str, str] | None = None, references: Mapping[str, int] | None = None
+) -> Checked:
+    """Check every file and question; never stops at the first problem.
+
+    ``references``: the entry keys of book/references.md (``references.reference_keys``), which a
+    practice question may cite as ``source: {reference: KEY}``; None leaves such keys unchecked.
+    """
+    out = Checked(Bank(), [], {}, {}, references)
     graded: dict[str, list[tuple[Path, int]]] = {}
     for path in bank_files(paths):
         parsed, problems = parse_file(path)
@@ -190,6 +197,10 @@ def _check_id_and_quote(parsed: Parsed, i: int, raw: dict, kind: str, out: Check
         else:
             out.places[qid], out.kinds[qid] = (parsed.path, line), kind
     source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+    if "reference" in source:
+        text = _reference_problem(source["reference"], kind, out.references)
+        if text:
+            found.append(Problem(parsed.path, parsed.line((*at, "source", "reference")), f"{who}: {text}"))
     quote, section = source.get("quote"), source.get("section")
     if reading is not None and isinstance(quote, str) and normalize(quote):
         problem = _quote_problem(quote, section, reading)
@@ -215,6 +226,21 @@ def _quote_problem(quote: str, section, reading: str | Mapping[str, str]) -> str
     if not names:
         return f"the quote \"{short}\" is not in the brief's sections (it is in the page's notes). Quote the brief."
     return f"the quote is under '{names[0]}' in the reading, not '{section}'. Set source.section to '{names[0]}'."
+
+
+def _reference_problem(key, kind: str, references: Mapping[str, int] | None) -> str | None:
+    """A graded question citing a reference, or a key that is not an entry of book/references.md."""
+    if kind == "graded":
+        return (
+            "a graded question must be backed by the reading, not by a reference. Give source.section "
+            "and a verbatim source.quote (`reference:` is for practice questions on context beyond the brief)."
+        )
+    if references is None or not isinstance(key, str) or key in references:
+        return None
+    return (
+        f"reference '{key}' is not an entry of book/references.md{suggest(key, references)}. Fix the key, "
+        f"or add the entry there under a `({key})=` line."
+    )
 
 
 def _hint_leak(q) -> str | None:

@@ -24,10 +24,38 @@ class _Strict(BaseModel):
 
 
 class Source(_Strict):
-    """Where in the reading the key comes from: a section and a short verbatim quote."""
+    """Where the key comes from: a section of the reading and a short verbatim quote from it.
 
-    section: Literal[SECTIONS]  # type: ignore[valid-type]
-    quote: Annotated[str, StringConstraints(min_length=8, max_length=300)]
+    A practice question about context beyond the brief cites ``reference:`` instead, the key of an
+    entry in ``book/references.md``; `coursekit check` keeps graded questions quote-backed.
+    """
+
+    section: Literal[SECTIONS] | None = None  # type: ignore[valid-type]
+    quote: Annotated[str, StringConstraints(min_length=8, max_length=300)] | None = None
+    reference: Id | None = None
+
+    @model_validator(mode="after")
+    def _quote_or_reference(self):
+        if self.reference is not None and (self.section is not None or self.quote is not None):
+            raise problem(
+                "source", "source gives both a reference and a section/quote. Keep one of them (graded: the quote)"
+            )
+        missing = [f for f in ("section", "quote") if getattr(self, f) is None]
+        if self.reference is None and missing:
+            raise problem("source", _missing_source(missing))
+        return self
+
+
+def _missing_source(missing: list[str]) -> str:
+    """The message for a source without a reference that lacks its section, its quote or both."""
+    what = " and ".join(f"'source.{f}'" for f in missing)
+    help_ = "; ".join({"section": "the reading's section heading", "quote": _QUOTE_HELP}[f] for f in missing)
+    if len(missing) == 1:
+        return f"missing field {what} ({help_}). Add it"
+    return f"missing fields {what} ({help_}). Add them, or for a practice question cite `reference: KEY`"
+
+
+_QUOTE_HELP = "a short passage copied word for word from the reading"
 
 
 class Option(_Strict):
