@@ -132,8 +132,14 @@ def _submission_place(folder: Path) -> tuple[Path, str, str] | None:
     return folder.parents[2], folder.parent.name, folder.name
 
 
+_NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
 def after_feedback(*, assignment: str, student: str, notebooks: list[str], **_) -> None:
-    """``GenerateFeedback.post_convert_hook``: only the feedback pages leave for students, no other file."""
+    """``GenerateFeedback.post_convert_hook``: only the feedback pages leave for students, no other file.
+
+    nbgrader's own ``timestamp.txt`` and ``submission_secret.txt`` stay: release_feedback names the page with them.
+    """
     for folder in sorted({Path(n).parent for n in notebooks}):
         if len(folder.parts) < 4 or folder.parents[1].name != "autograded":
             continue
@@ -141,5 +147,5 @@ def after_feedback(*, assignment: str, student: str, notebooks: list[str], **_) 
         for path in sorted(target.glob("*")) if target.is_dir() else []:
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)
-            elif path.suffix != ".html" or path.is_symlink():
+            elif path.is_symlink() or (path.suffix != ".html" and path.name not in _NBGRADER_FILES):
                 path.unlink()
