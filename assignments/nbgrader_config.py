@@ -24,7 +24,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "coursekit.grading.metadata_check.CheckCellMetadataOnce",  # nbgrader's check, its schema compiled once
 ]
 c.Autograde.autograde_preprocessors = [
     f"{STEPS}.QuizScores",  # scores a quiz notebook from the ledger, with the key, here: no kernel
@@ -34,7 +34,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "coursekit.grading.metadata_check.CheckCellMetadataOnce",
 ]
 # Only the feedback pages are released to students, never a file found beside the notebook.
 c.GenerateFeedback.post_convert_hook = f"{STEPS}.after_feedback"

@@ -1,12 +1,17 @@
-"""Throughput of `coursekit grade` (Dask) against serial `nbgrader autograde`, on the real course quizzes.
+"""Grading throughput on the real course quizzes: stock nbgrader, nbgrader with the course config, coursekit grade.
 
-In a temporary copy of the course: release the quiz with coursekit, write N submissions with
-mixed answers (right, partly right, wrong, unanswered, invalid, corrupt file, no file, late),
-then in the same run time serial `nbgrader autograde` on one copy and `coursekit grade` on
-another, check that every per-cell score, comment and late penalty is identical, and time the
-kernel-free `coursekit audit` on the graded copy.
+In a temporary copy of the course, for each N: release the quiz, write N mixed submissions (right,
+partly right, wrong, unanswered, invalid values, corrupt file, no file, late, and a few attackers: an
+added cell, a symlinked answers file, a 5,000-digit number), then in the same run time
 
-    .venv/bin/python benchmarks/grade_throughput.py --n 200 --workers 2
+* stock serial `nbgrader autograde` (nbgrader's default steps: a kernel runs every notebook),
+* plain `nbgrader autograde` with the course's nbgrader_config.py (no kernel for quizzes),
+* `coursekit grade` (the batch path: one process, one gradebook session),
+
+print submissions per second, the speed-up over stock, peak memory, whether the last two give identical
+gradebooks and autograded notebooks, where coursekit's time goes per submission, and the audit's rate.
+
+    .venv/bin/python benchmarks/grade_throughput.py --n 200 1000
 """
 
 from __future__ import annotations
@@ -44,6 +49,18 @@ def make_course(tmp: Path, assignment: str) -> Path:
     for step in (["generate", assignment], ["release", assignment, "--force"]):
         subprocess.run([str(BIN / "coursekit"), *step], cwd=course, env=_env(course), check=True, capture_output=True)
     return course
+
+
+STOCK_CONFIG = """c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "korea-japan"
+"""
+
+
+def stock_copy(base: Path, dest: Path) -> Path:
+    """A copy of the course whose nbgrader config has none of coursekit's steps (nbgrader as shipped)."""
+    shutil.copytree(base, dest, symlinks=True)
+    (dest / "assignments" / "nbgrader_config.py").write_text(STOCK_CONFIG)
+    return dest
 
 
 def _wrong(q, rng: random.Random):
@@ -102,6 +119,22 @@ def make_submissions(course: Path, assignment: str, n: int, seed: int = 7) -> No
                 write_answer(path, qid, value)
         late = i % 10 == 5
         (folder / "timestamp.txt").write_text("2099-01-01 00:00:00 UTC" if late else "2026-01-15 10:00:00 UTC")
+        _attack(folder, assignment, i)
+
+
+def _attack(folder: Path, assignment: str, i: int) -> None:
+    """One submission in 50 of each kind tries something (see tests/grading/test_adversarial.py for all)."""
+    answers = folder / f"{assignment}.answers.json"
+    if i % 50 == 7:  # an added cell that would read the bank
+        nb = json.loads((folder / f"{assignment}.ipynb").read_text())
+        nb["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                            "source": "print(open('../../../bank/treaty-years.yaml').read())"})  # fmt: skip
+        (folder / f"{assignment}.ipynb").write_text(json.dumps(nb))
+    elif i % 50 == 17 and i > 50:  # the answers file is a symlink to someone else's
+        answers.unlink(missing_ok=True)
+        os.symlink(folder.parent.parent / "student0001" / assignment / answers.name, answers)
+    elif i % 50 == 27:
+        answers.write_text('{"schema": 1, "answers": {"x": ' + "9" * 5000 + "}}")
 
 
 class PeakRSS:
@@ -161,37 +194,13 @@ def gradebook(course: Path, assignment: str) -> dict:
 
 
 def autograded_notebooks(course: Path, assignment: str) -> dict:
-    """The autograded notebooks' cells as a reader sees them.
-
-    Two things vary from run to run even between two serial runs, so they are normalised:
-    nbclient's execution timestamps, and how the kernel happened to chunk a cell's stdout into
-    stream messages (the text is the same).
-    """
+    """The autograded notebooks, without the one field that differs between runs (the ledger's time)."""
     found = {}
     for path in sorted((course / "assignments" / "autograded").glob(f"*/{assignment}/*.ipynb")):
         nb = json.loads(path.read_text())
-        for cell in nb["cells"]:
-            cell.get("metadata", {}).pop("execution", None)
-            if "outputs" in cell:
-                cell["outputs"] = _coalesced(cell["outputs"])
-        found[path.parent.parent.name] = nb["cells"]
+        nb["metadata"].get("coursekit", {}).pop("recorded_at", None)
+        found[path.parent.parent.name] = nb
     return found
-
-
-def _coalesced(outputs: list) -> list:
-    merged = []
-    for out in outputs:
-        text = "".join(out["text"]) if out.get("output_type") == "stream" else None
-        if (
-            text is not None
-            and merged
-            and merged[-1].get("output_type") == "stream"
-            and merged[-1]["name"] == out["name"]
-        ):
-            merged[-1]["text"] += text
-        else:
-            merged.append({**out, "text": text} if text is not None else out)
-    return merged
 
 
 def audit_rate(course: Path, assignment: str, repeats: int = 5) -> tuple[float, int]:
@@ -206,48 +215,64 @@ def audit_rate(course: Path, assignment: str, repeats: int = 5) -> tuple[float, 
     return report.submissions / best, len(report.mismatches)
 
 
+def bench(base: Path, tmp: Path, n: int, assignment: str, run_stock: bool) -> dict:
+    """Grade the same N submissions three ways; return the measurements."""
+    out = {}
+    ways = {
+        "stock nbgrader (kernels)": (stock_copy, [str(BIN / "nbgrader"), "autograde", assignment]),
+        "nbgrader + course config": (_copy, [str(BIN / "nbgrader"), "autograde", assignment]),
+        "coursekit grade": (_copy, [str(BIN / "coursekit"), "grade", assignment, "--quiet", "--timings"]),
+    }
+    for name, (copy, cmd) in ways.items():
+        if name.startswith("stock") and not run_stock:
+            continue
+        course = copy(base, tmp / f"{n}-{name.split()[0]}-{len(out)}")
+        seconds, rss, code, stdout = timed(cmd, course)
+        out[name] = {"course": course, "seconds": seconds, "rss": rss, "code": code, "stdout": stdout}
+        print(f"  {name:<26} {seconds:8.1f} s {n / seconds:9.2f}/s  peak RSS {rss / 2**20:5.0f} MiB  (exit {code})",
+              flush=True)  # fmt: skip
+    return out
+
+
+def _copy(base: Path, dest: Path) -> Path:
+    return shutil.copytree(base, dest, symlinks=True)
+
+
+def report(results: dict, n: int, assignment: str) -> bool:
+    plain, ours = results["nbgrader + course config"], results["coursekit grade"]
+    stock = results.get("stock nbgrader (kernels)")
+    if stock:
+        print(f"  speed-up over stock: course config {stock['seconds'] / plain['seconds']:.1f}x, "
+              f"coursekit grade {stock['seconds'] / ours['seconds']:.1f}x")  # fmt: skip
+    same_book = gradebook(plain["course"], assignment) == gradebook(ours["course"], assignment)
+    same_nbs = autograded_notebooks(plain["course"], assignment) == autograded_notebooks(ours["course"], assignment)
+    print(f"  nbgrader + course config vs coursekit grade: gradebooks identical {same_book}, "
+          f"autograded notebooks identical {same_nbs}")  # fmt: skip
+    timing = [line for line in ours["stdout"].splitlines() if line.startswith("Time per submission")]
+    print(f"  coursekit grade: {timing[0] if timing else '(no timings printed)'}")
+    rate, mismatches = audit_rate(ours["course"], assignment)
+    print(f"  coursekit audit: {rate:,.0f} submissions/s ({mismatches} mismatching score(s))")
+    return same_book and same_nbs
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--n", type=int, default=200, help="number of submissions (default 200)")
-    p.add_argument("--workers", type=int, default=None, help="Dask workers for coursekit grade (default: cores)")
+    p.add_argument("--n", type=int, nargs="+", default=[200, 1000], help="class sizes (default: 200 1000)")
     p.add_argument("--assignment", default="treaty-years", help="which real quiz (default treaty-years)")
-    p.add_argument("--keep", action="store_true", help="keep the temporary course and print where it is")
+    p.add_argument("--stock-max", type=int, default=None, help="time stock nbgrader only up to this N (it is slow)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary courses and print where they are")
     args = p.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="grade-bench-"))
+    ok = True
     try:
-        print(f"building {args.n} submissions of '{args.assignment}' in {tmp} ...", flush=True)
-        base = make_course(tmp / "base", args.assignment)
-        make_submissions(base, args.assignment, args.n)
-        serial = shutil.copytree(base, tmp / "serial")
-        dask = shutil.copytree(base, tmp / "dask")
-
-        s_time, s_rss, s_rc, _ = timed([str(BIN / "nbgrader"), "autograde", args.assignment], serial)
-        print(
-            f"serial nbgrader autograde: {s_time:.1f} s, {args.n / s_time:.2f} submissions/s, "
-            f"peak RSS {s_rss / 2**20:.0f} MiB (exit {s_rc})",
-            flush=True,
-        )
-        cmd = [str(BIN / "coursekit"), "grade", args.assignment, "--quiet"]
-        if args.workers:
-            cmd += ["--workers", str(args.workers)]
-        d_time, d_rss, d_rc, d_out = timed(cmd, dask)
-        if d_rc:
-            print(d_out)
-        print(
-            f"coursekit grade (Dask):    {d_time:.1f} s, {args.n / d_time:.2f} submissions/s, "
-            f"peak RSS {d_rss / 2**20:.0f} MiB (exit {d_rc})",
-            flush=True,
-        )
-        print(f"speed-up: {s_time / d_time:.2f}x on {os.cpu_count()} cores")
-
-        same_book = gradebook(serial, args.assignment) == gradebook(dask, args.assignment)
-        same_nbs = autograded_notebooks(serial, args.assignment) == autograded_notebooks(dask, args.assignment)
-        print(f"per-cell scores, comments and late penalties identical: {same_book}")
-        print(f"autograded notebooks identical (execution timestamps aside): {same_nbs}")
-        rate, mismatches = audit_rate(dask, args.assignment)
-        print(f"coursekit audit: {rate:,.0f} submissions/s ({mismatches} mismatching score(s))")
-        return 0 if same_book and same_nbs else 1
+        for n in args.n:
+            print(f"N = {n} submissions of '{args.assignment}' ({os.cpu_count()} cores):", flush=True)
+            base = make_course(tmp / f"base-{n}", args.assignment)
+            make_submissions(base, args.assignment, n)
+            results = bench(base, tmp, n, args.assignment, args.stock_max is None or n <= args.stock_max)
+            ok = report(results, n, args.assignment) and ok
+        return 0 if ok else 1
     finally:
         if args.keep:
             print(f"kept {tmp}")

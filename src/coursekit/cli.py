@@ -55,6 +55,9 @@ def _cmd_grade(args) -> int:
         force=args.force,
     )
     print(report.summary())
+    if args.timings and report.timings:
+        parts = ", ".join(f"{part} {ms:.1f} ms" for part, ms in report.timings.items())
+        print(f"Time per submission: {parts}.")
     return 0 if report.ok else 1
 
 
@@ -99,7 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="overwrite an existing release")
     r.set_defaults(func=_cmd_release)
 
-    gr = sub.add_parser("grade", help="autograde all submissions of an assignment in parallel (Dask)")
+    gr = sub.add_parser(
+        "grade",
+        help="autograde every submission: quizzes in this process without a kernel, code notebooks on Dask workers",
+    )
     gr.add_argument("assignment")
     gr.add_argument(
         "--workers", type=int, default=None, help="local worker processes (default: one per core; not with --scheduler)"
@@ -108,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     gr.add_argument("--student", action="append", help="grade only this student (repeatable)")
     gr.add_argument("--quiet", action="store_true", help="no progress bar")
     gr.add_argument("--force", action="store_true", help="regrade submissions that were already autograded")
+    gr.add_argument("--timings", action="store_true", help="say where the time went per submission (quiz assignments)")
     gr.set_defaults(func=_cmd_grade)
 
     a = sub.add_parser(

@@ -31,23 +31,25 @@ from .nbgrader_steps import META, before_autograde, score_into
 from .quiz_notebook import quiz_of, rebuild
 
 _STEPS = "coursekit.grading.nbgrader_steps"
-_SANITIZE = [
-    f"{_STEPS}.QuizSubmission",
-    "nbgrader.preprocessors.clearoutput.ClearOutput",
-    "nbgrader.preprocessors.deduplicateids.DeduplicateIds",
-    "nbgrader.preprocessors.overwritekernelspec.OverwriteKernelspec",
-    "nbgrader.preprocessors.overwritecells.OverwriteCells",
-    "nbgrader.preprocessors.checkcellmetadata.CheckCellMetadata",
+_CHECK = {"nbgrader.preprocessors.checkcellmetadata.CheckCellMetadata",
+          "coursekit.grading.metadata_check.CheckCellMetadataOnce"}  # fmt: skip
+_SANITIZE = [  # each position: the class names that may stand there
+    {f"{_STEPS}.QuizSubmission"},
+    {"nbgrader.preprocessors.clearoutput.ClearOutput"},
+    {"nbgrader.preprocessors.deduplicateids.DeduplicateIds"},
+    {"nbgrader.preprocessors.overwritekernelspec.OverwriteKernelspec"},
+    {"nbgrader.preprocessors.overwritecells.OverwriteCells"},
+    _CHECK,
 ]
 _NOTEBOOK_ONLY = {  # autograde steps that only touch the notebook: run as they are
     "nbgrader.preprocessors.ignorepattern.IgnorePattern",
     "nbconvert.preprocessors.clearmetadata.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.limitoutput.LimitOutput",
 }
-_GRADEBOOK = [  # mirrored below with one shared gradebook session
-    "nbgrader.preprocessors.saveautogrades.SaveAutoGrades",
-    "nbgrader.preprocessors.latesubmissions.AssignLatePenalties",
-    "nbgrader.preprocessors.checkcellmetadata.CheckCellMetadata",
+_GRADEBOOK = [  # mirrored below with one shared gradebook session; the check is skipped (see _grade_notebook)
+    {"nbgrader.preprocessors.saveautogrades.SaveAutoGrades"},
+    {"nbgrader.preprocessors.latesubmissions.AssignLatePenalties"},
+    _CHECK,
 ]
 
 
@@ -56,11 +58,17 @@ def _name(item) -> str:
     return f"{cls.__module__}.{cls.__qualname__}" if isinstance(cls, type) else repr(cls)
 
 
+def _fits(names: list[str], pattern: list[set]) -> bool:
+    return len(names) == len(pattern) and all(n in allowed for n, allowed in zip(names, pattern, strict=True))
+
+
 def batch_steps(converter: Autograde) -> list[str] | None:
     """The notebook-only autograde steps, if the configured steps are the ones this path mirrors; else None."""
     sanitize = [_name(p) for p in converter.sanitize_preprocessors]
     steps = [_name(p) for p in converter.autograde_preprocessors]
-    if sanitize != _SANITIZE or not steps or steps[0] != f"{_STEPS}.QuizScores" or steps[-3:] != _GRADEBOOK:
+    if not _fits(sanitize, _SANITIZE) or not steps or steps[0] != f"{_STEPS}.QuizScores":
+        return None
+    if not _fits(steps[-3:], _GRADEBOOK):
         return None
     middle = steps[2:-3]  # steps[1] runs kernels for other notebooks: never reached for quizzes
     return middle if set(middle) <= _NOTEBOOK_ONLY else None
@@ -201,6 +209,8 @@ def _grade_notebook(batch: Batch, student: str, path: Path, name: str, dest: str
     resources = _resources(batch.converter, batch.assignment, student, name)
     for pp in batch.steps:
         nb, resources = pp(nb, resources)
+    # The final CheckCellMetadata is not repeated: every cell's metadata is the base's, checked in open_batch;
+    # a submission changes only outputs and the text of written responses.
     t = batch.timings.add("scoring", t)
     _save_grades(batch, student, name, nb)
     t = batch.timings.add("gradebook", t)
