@@ -64,8 +64,8 @@ so editing them changes nothing.
 """
 
 
-_WRITTEN_STEP = """5. A written question has no widget: double-click the cell that says *YOUR ANSWER HERE* under it, replace that
-   text with your answer, and save the notebook (*File → Save*). That cell is the only one you can edit.
+_WRITTEN_STEP = """5. A written question has no widget: double-click the cell that says *YOUR ANSWER HERE* under it,
+   replace that text with your answer, and save the notebook (*File → Save*). That cell is the only one you can edit.
 """
 
 
