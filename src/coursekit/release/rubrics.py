@@ -76,10 +76,15 @@ def rubric_markdown(quiz: BankFile) -> str:
     for number, q in _numbered(quiz):
         lines += [f"## Question {number}: `{q.id}` ({q.points:g} points)", "", q.prompt.strip(), ""]
         lines += ["| points | the answer ... |", "| ---: | --- |"]
-        lines += [f"| {c.points:g} | {' '.join(c.criterion.split())} |" for c in q.rubric]
+        lines += [f"| {c.points:g} | {_cell(c.criterion)} |" for c in q.rubric]
         lines += ["", "**A full answer contains:** " + " ".join(q.full_answer.split()), ""]
         lines += [f"**In the reading:** {q.source.section}: \u201c{q.source.quote}\u201d", ""]
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text that stays inside one Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 _WARNING = (
