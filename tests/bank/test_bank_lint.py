@@ -39,6 +39,14 @@ def test_key_that_is_the_only_longest_option(lints):
     ]
 
 
+def test_every_key_in_the_same_position(lints):
+    """Is a file whose single-choice keys all sit at the same position (three or more) reported at its questions?"""
+    assert lints("lint-key-position.yaml") == [
+        f"error: {BAD}/lint-key-position.yaml:5: the key of every single-choice question (3) is option 1, so its "
+        "position points to it. Move some keys to other positions."
+    ]
+
+
 def test_practice_findings_are_warnings(lints):
     """Is the same cue in a practice set a warning, which does not fail the check?"""
     assert lints("lint-practice-warning.yaml") == [

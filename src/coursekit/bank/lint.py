@@ -33,6 +33,7 @@ def lint_file(parsed: Parsed, quiz: BankFile, *, complete: bool) -> list[Problem
         at = ("questions", index[q.id])
         for loc, text in [*_own_findings(q), *_leaks(q, quiz, parsed, index)]:
             found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {text}", severity))
+    found += [Problem(parsed.path, parsed.line(("questions",)), text, severity) for text in _key_positions(quiz)]
     if quiz.kind == "graded" and complete:
         found += _share_problem(parsed, quiz)
     return sorted(found, key=lambda p: p.line)
@@ -78,6 +79,22 @@ def _longest_key(q) -> Iterator[tuple[tuple, str]]:
             "Shorten a key or lengthen a distractor."
         )
         yield ("answers",), text
+
+
+# ---------- every key in the same place ----------
+
+MIN_SINGLES_FOR_POSITION = 3  # with fewer single-choice questions a shared position is likely chance
+
+
+def _key_positions(quiz: BankFile) -> list[str]:
+    """A file whose single-choice keys all sit at the same position (students see options in the bank's order)."""
+    positions = [[o.id for o in q.options].index(q.answer) for q in quiz.questions if q.type == "single"]
+    if len(positions) < MIN_SINGLES_FOR_POSITION or len(set(positions)) > 1:
+        return []
+    return [
+        f"the key of every single-choice question ({len(positions)}) is option {positions[0] + 1}, so its position "
+        "points to it. Move some keys to other positions."
+    ]
 
 
 # ---------- "all of the above" ----------
