@@ -89,7 +89,7 @@ def _cell(text: str) -> str:
 
 _WARNING = (
     "For graders only: do not share with students. Score each written answer in formgrader "
-    "(Manage Assignments, then the submission), in the cell named by the question id."
+    "(Manual Grading, then the assignment and the submission), in the answer cell named by the question id."
 )
 
 
