@@ -115,7 +115,7 @@ def make_submissions(course: Path, assignment: str, n: int, seed: int = 7) -> No
         if i % 25 == 3:
             path.write_text('{"schema": 1, "answers": {"broken"')  # corrupt file
         elif i % 25 != 11:  # one in 25 never answered at all: no file
-            for qid, value in answers_for(quiz.questions, rng).items():
+            for qid, value in answers_for(quiz.auto_graded(), rng).items():  # the written answer is graded by hand
                 write_answer(path, qid, value)
         late = i % 10 == 5
         (folder / "timestamp.txt").write_text("2099-01-01 00:00:00 UTC" if late else "2026-01-15 10:00:00 UTC")

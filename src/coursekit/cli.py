@@ -18,8 +18,14 @@ def _cmd_check(args) -> int:
     from .bank.check import check_course
 
     report = check_course(paths=args.paths, reading=args.reading, schema_out=args.schema)
-    print(report)
+    _print_warnings(report.warnings)
+    print(report.summary)
     return 0
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for line in warnings:
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def _cmd_book(args) -> int:
@@ -40,6 +46,13 @@ def _cmd_release(args) -> int:
     from .release.nbgrader_release import release_assignments
 
     release_assignments(names=args.assignments or None, force=args.force)
+    return 0
+
+
+def _cmd_rubrics(args) -> int:
+    from .release.rubrics import write_rubrics
+
+    write_rubrics(names=args.assignments or None, out=args.out, fmt=args.format)
     return 0
 
 
@@ -102,6 +115,18 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="overwrite an existing release")
     r.set_defaults(func=_cmd_release)
 
+    ru = sub.add_parser(
+        "rubrics",
+        help="write the grader's sheet (rubric and full answer) of each written question",
+        description="Write a grader's sheet for the written questions of each quiz: the prompt, the points per "
+        "criterion and what a full answer contains. It goes to assignments/rubrics/ (never into source/ or "
+        "release/, which students receive); keep it open next to formgrader while grading.",
+    )
+    ru.add_argument("assignments", nargs="*", help="assignment names (default: every quiz with a written question)")
+    ru.add_argument("--out", type=Path, metavar="DIR", help="folder for the sheets (default: assignments/rubrics)")
+    ru.add_argument("--format", choices=("html", "md"), default="html", help="self-contained HTML or Markdown")
+    ru.set_defaults(func=_cmd_rubrics)
+
     gr = sub.add_parser(
         "grade",
         help="autograde every submission: quizzes in this process without a kernel, code notebooks on Dask workers",
@@ -131,9 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BankError as e:
+        _print_warnings(e.warnings)
         for line in e.problems:
             print(f"error: {line}", file=sys.stderr)
-        print(f"coursekit: {len(e.problems)} problem(s) found.", file=sys.stderr)
+        also = f" (and {len(e.warnings)} warning(s))" if e.warnings else ""
+        print(f"coursekit: {len(e.problems)} problem(s) found{also}.", file=sys.stderr)
         return 1
     except CourseError as e:
         print(f"coursekit: {e}", file=sys.stderr)

@@ -14,8 +14,9 @@ class CourseError(Exception):
 
 
 class BankError(CourseError):
-    """The question bank has problems; ``problems`` lists each one."""
+    """The question bank has problems; ``problems`` lists each one (``warnings``: findings that alone would pass)."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], warnings: list[str] | None = None):
         self.problems = problems
+        self.warnings = list(warnings or [])
         super().__init__("\n".join(problems))

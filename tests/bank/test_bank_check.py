@@ -63,15 +63,16 @@ def test_check_without_a_book_folder_skips_the_scan(tmp_path, repo, monkeypatch)
     (tmp_path / "assignments/bank/practice.yaml").write_bytes(bank.read_bytes())
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COURSEKIT_COURSE", raising=False)
-    summary = check_course(reading=repo / "book/reading.md")
-    assert summary == "ok: 1 question in 1 file; graded quizzes: none; practice questions: 1."
+    report = check_course(reading=repo / "book/reading.md")
+    assert report.summary == "ok: 1 question in 1 file; graded quizzes: none; practice questions: 1."
 
 
 def test_named_files_are_checked_without_the_book(repo, monkeypatch):
     """Does checking one file leave out the book scan (whose ids live in other files)?"""
     monkeypatch.chdir(repo)
-    summary = check_course(paths=[Path("tests/fixtures/good-bank/every-type.yaml")])
-    assert summary == "ok: 6 questions in 1 file; graded quizzes: none; practice questions: 6."
+    report = check_course(paths=[Path("tests/fixtures/good-bank/every-type.yaml")])
+    assert report.summary == "ok: 6 questions in 1 file; graded quizzes: none; practice questions: 6."
+    assert report.warnings == []
 
 
 def test_missing_reading_is_one_clear_error(repo, monkeypatch):

@@ -37,9 +37,19 @@ def test_bad_bank_reports_every_problem_and_exits_1():
     assert result.returncode == 1
     assert_no_traceback(result)
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: tests/fixtures/bad-bank/")]
-    assert len(errors) >= 30
-    assert result.stderr.splitlines()[-1] == f"coursekit: {len(errors)} problem(s) found."
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: tests/fixtures/bad-bank/")]
+    assert len(errors) >= 30 and len(warnings) == 1
+    assert result.stderr.splitlines()[-1] == f"coursekit: {len(errors)} problem(s) found (and 1 warning(s))."
     assert result.stdout == ""
+
+
+def test_warnings_alone_pass_and_go_to_stderr():
+    """Does a bank with only item-writing warnings exit 0, with `warning:` lines on stderr and the summary on stdout?"""
+    result = run_check("tests/fixtures/bad-bank/lint-practice-warning.yaml")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("warning: tests/fixtures/bad-bank/lint-practice-warning.yaml:9: question ")
+    assert result.stdout.startswith("ok: 1 question in 1 file;")
+    assert_no_traceback(result)
 
 
 @pytest.mark.parametrize(

@@ -24,11 +24,11 @@ def problems(repo, sections, monkeypatch):
 
 
 def test_good_fixture_has_no_problems(repo, sections):
-    """Does a bank with one valid question of every type pass, quotes included?"""
+    """Does a bank with one valid question of every type pass, quotes and item-writing checks included?"""
     checked = check_bank([repo / "tests/fixtures/good-bank"], sections)
-    assert checked.problems == []
+    assert checked.problems == [] and checked.lints == []
     assert sorted(q.type for q in checked.bank.questions.values()) == sorted(
-        ["single", "multiple", "numeric", "text", "ordering", "matching"]
+        ["single", "multiple", "numeric", "text", "ordering", "matching", "written"]
     )
 
 
@@ -52,9 +52,9 @@ def test_unknown_and_missing_type(problems):
     """Does an unknown type name the allowed types (and the likely one), and a missing type say to add it?"""
     assert problems("unknown-type.yaml") == [
         f"{BAD}/unknown-type.yaml:5: question 'bad-type': type 'choice' is not a question type "
-        "(did you mean 'single'?); use one of: single, multiple, numeric, text, ordering, matching.",
+        "(did you mean 'single'?); use one of: single, multiple, numeric, text, ordering, matching, written.",
         f"{BAD}/unknown-type.yaml:14: question 'bad-no-type': missing field 'type'. "
-        "Add it: one of single, multiple, numeric, text, ordering, matching.",
+        "Add it: one of single, multiple, numeric, text, ordering, matching, written.",
     ]
 
 
@@ -254,6 +254,17 @@ def test_graded_hint_must_not_state_the_key(problems):
         "Point to where the answer is instead.",
         f"{BAD}/hint-leak.yaml:19: question 'leak-text': the hint gives the key away ('San Francisco System'). "
         "Point to where the answer is instead.",
+    ]
+
+
+def test_written_rubric_must_add_up_and_stay_out_of_practice(problems):
+    """Is a rubric whose points do not add up to the question's reported, and a written question in a practice set?"""
+    assert problems("written.yaml") == [
+        f"{BAD}/written.yaml:9: question 'written-sum': the rubric's criteria add up to 3 points but the question is "
+        "worth 4. Make `points` equal the sum of the criteria's points.",
+        f"{BAD}/written.yaml:18: question 'written-practice': a written question is graded by hand in nbgrader, "
+        "and the book's self-checks cannot show one. Move it to a graded quiz, or make it a discussion question in "
+        "the chapter.",
     ]
 
 

@@ -66,7 +66,7 @@ def test_json_schema_names_every_type():
     schema = json_schema()
     assert schema["additionalProperties"] is False
     types = {d["properties"]["type"]["const"] for d in schema["$defs"].values() if "type" in d.get("properties", {})}
-    assert types == {"single", "multiple", "numeric", "text", "ordering", "matching"}
+    assert types == {"single", "multiple", "numeric", "text", "ordering", "matching", "written"}
 
 
 def test_unreadable_file_is_a_problem_not_a_crash(tmp_path):

@@ -11,7 +11,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from grading_helpers import BIN, clean_env, copy_course, nbgrader
+from grading_helpers import BIN, REPO, clean_env, copy_course, nbgrader
+
+from coursekit.bank.load import load_bank
 
 TOKEN = "coursekit-test-token"
 
@@ -22,16 +24,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-# The quiz the browser tests answer, and the key order of its ordering question as item texts.
+# The quiz the browser tests answer, read from the bank so that the tests follow its content.
 QUIZ = "treaty-years"
-ORDER = [
-    "North Korea invades the south",
-    "Peace treaty and security treaty with Japan signed",
-    "Alliance partnership with South Korea",
-    "Defense Industry Consultative Committee with Korea formed",
-    "Korea-U.S. Free Trade Agreement",
-    '"Vision statement" for the U.S.-Korea alliance',
-]
+BANK = load_bank([REPO / "assignments" / "bank" / f"{QUIZ}.yaml"]).assignment(QUIZ)
+AUTO = BANK.auto_graded()
+LAST = len(AUTO)  # the number of the last widget question (the written answer comes after it)
+
+
+def the(qtype: str, n: int = 0):
+    """The quiz's ``n``-th question of type ``qtype``."""
+    return [q for q in BANK.questions if q.type == qtype][n]
+
+
+def words(q, count: int = 6) -> str:
+    """The first words of a question's prompt: enough to find its widget on the page."""
+    return " ".join(q.prompt.split()[:count])
+
+
+def option(q, oid: str) -> str:
+    """The text of a choice question's option ``oid``."""
+    return next(o.text for o in q.options if o.id == oid)
+
+
+# The key order of the ordering question, as item texts.
+ORDER = [item.text for item in the("ordering").items]
 
 
 def released_quiz(dest: Path, quiz: str) -> tuple[Path, Path]:

@@ -39,29 +39,35 @@ def test_check_detects_drift(course):
     generate_assignments(names=None, check=True)
 
 
-def test_every_quiz_mixes_types_and_all_six_appear(course):
-    """Does each graded quiz have 6-12 questions of at least 4 types, all six types across the quizzes, and hints?"""
+def test_every_quiz_mixes_types_and_all_seven_appear(course):
+    """Does each graded quiz have 6-12 questions of at least 4 types, one written answer, hints, and all seven types
+    across the quizzes?"""
     seen = set()
     for name in GRADED:
         quiz = load_quiz(find_course(), name)
         types = {q.type for q in quiz.questions}
         assert 6 <= len(quiz.questions) <= 12 and len(types) >= 4, name
+        assert len(quiz.written()) == 1, name
         assert all(q.hint for q in quiz.questions), name
         seen |= types
-    assert seen == {"single", "multiple", "numeric", "text", "ordering", "matching"}
+    assert seen == {"single", "multiple", "numeric", "text", "ordering", "matching", "written"}
 
 
 def test_notebook_cells_are_locked_grade_cells_with_the_bank_points(course):
-    """Is every question a locked ask cell plus a locked nbgrader grade cell worth the bank's points?"""
+    """Is every auto-graded question a locked ask cell plus a locked grade cell, and the written one an unlocked
+    answer cell, each worth the bank's points?"""
     quiz = load_quiz(find_course(), "way-forward")
     nb = json.loads((course / "assignments/source/way-forward/way-forward.ipynb").read_text())
     meta = [c["metadata"]["nbgrader"] for c in nb["cells"]]
-    assert all(m["locked"] and not m["solution"] for m in meta)
+    answers = [m for m in meta if m["solution"]]
+    assert [(m["grade_id"], m["locked"], m["grade"]) for m in answers] == [("wf-written", False, True)]
+    assert all(m["locked"] for m in meta if not m["solution"])
     grades = {m["grade_id"]: m["points"] for m in meta if m["grade"]}
     assert grades == {q.id: q.points for q in quiz.questions}
     sources = ["".join(c["source"]) for c in nb["cells"]]
     assert 'quiz = Quiz("way-forward")' in sources[1]
-    assert sources[2:4] == ['quiz.ask("wf-editor")', 'quiz.grade("wf-editor")']
+    first = quiz.questions[0].id
+    assert sources[2:4] == [f'quiz.ask("{first}")', f'quiz.grade("{first}")']
 
 
 @pytest.mark.parametrize("name", GRADED)
@@ -83,7 +89,7 @@ def test_questions_file_holds_no_key(course, name):
 def test_release_contains_no_key_and_refuses_answers_in_source(course, capsys):
     """Does `coursekit release` refuse an answers file in source/, then release every quiz with no key in any file?"""
     stray = course / "assignments/source/treaty-years/treaty-years.answers.json"
-    stray.write_text('{"schema": 1, "answers": {"ty-amended-year": 1960}}')
+    stray.write_text('{"schema": 1, "answers": {"ty-treaties-year": 1951}}')
     with pytest.raises(CourseError, match="answers file in source/ would be released"):
         release_assignments(names=None, force=False)
     assert not (course / "assignments" / "release").exists()
@@ -113,11 +119,16 @@ def test_leak_scan_catches_a_key_in_any_released_file(course, tmp_path):
     folder.mkdir()
     (folder / "notes.md").write_text("Reminder: the system is the San Francisco System.")
     (folder / "cheat.json").write_text(json.dumps({"q": {"answer": "korean-war"}}))
-    (folder / "years.txt").write_text("amended 1960")
+    (folder / "years.txt").write_text("signed in 1951")
+    criterion = quiz.written()[0].rubric[0].criterion
+    (folder / "grading.md").write_text(f"Rubric: {criterion}")
+    (folder / "sheet.json").write_text(json.dumps({"q": {"rubric": []}}))
     leaks = " | ".join(find_leaks(folder, quiz))
     assert "notes.md: 'San Francisco System'" in leaks
     assert "cheat.json: key field 'answer'" in leaks
-    assert "years.txt: '1960'" in leaks
+    assert "years.txt: '1951'" in leaks
+    assert f"grading.md: '{criterion[:40]}'" in leaks
+    assert "sheet.json: key field 'rubric'" in leaks
 
 
 def _typed_keys(q) -> set[str]:

@@ -1,34 +1,45 @@
-"""A student in a real JupyterLab (real Chromium): answer every question by mouse and keyboard, save,
-restart and run all, see the answers restored, then submit and autograde.
+"""A student in a real JupyterLab (real Chromium): answer every widget question by mouse and keyboard, write the
+written answer in its cell, save, restart and run all, see the answers restored, then submit and autograde.
+
+The answers come from the bank (``_served.BANK``), so the test follows the quiz's content.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
-from _served import ORDER, QUIZ, TOKEN, jupyter, question, recorded, released_quiz, wait_for_saved
+from _served import (
+    AUTO,
+    BANK,
+    LAST,
+    ORDER,
+    QUIZ,
+    TOKEN,
+    jupyter,
+    option,
+    question,
+    recorded,
+    released_quiz,
+    the,
+    wait_for_saved,
+    words,
+)
 from grading_helpers import nbgrader
 
-EXPECTED_ANSWERS = {
-    "ty-invasion-year": 1950,
-    "ty-treaties-year": 1951,
-    "ty-amended-year": 1960,
-    "ty-system-name": "San Francisco System",
-    "ty-forged-in": "korean-war",
-    "ty-other-treaty-allies": ["australia-nz", "philippines", "thailand"],
-    "ty-partner-years": {"korea-alliance": "y1953", "taiwan-alliance": "y1955", "dicc": "y1993", "korus": "y2007"},
-    "ty-milestone-order": [
-        "invasion",
-        "sf-treaties",
-        "korea-treaty",
-        "defense-committee",
-        "korus-fta",
-        "vision-statement",
-    ],
-    "ty-japan-trade-step": 2019,
-}
+WRITTEN_ANSWER = "The war ended the occupation of Japan and led to the 1951 treaties and the 1953 alliance with Korea."
+
+
+def _expected(q):
+    """The value the widget saves when the student gives the key (text: the first accepted form)."""
+    if q.type == "multiple":
+        return [o.id for o in q.options if o.id in q.answers]
+    return q.accept[0] if q.type == "text" else q.key()
+
+
+EXPECTED_ANSWERS = {q.id: _expected(q) for q in AUTO}
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.nbgrader]
 
@@ -46,79 +57,92 @@ def _menu(page, top: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
 
 
+def _type_into(page, q, value: str, finish: str) -> None:
+    """Mouse into a number or text box, type, then save with Enter, the Save button, or Tab and Enter."""
+    w = question(page, words(q))
+    w.get_by_role("textbox").click()
+    page.keyboard.type(value)
+    if finish == "button":
+        w.get_by_role("button", name="Save answer").click()
+    else:
+        page.keyboard.press("Tab" if finish == "tab" else "Enter")
+        if finish == "tab":  # Tab moves to the Save button
+            page.keyboard.press("Enter")
+    recorded(w)
+
+
 def _answer_everything(page) -> None:
-    # Numbers and text: mouse into the box, then the keyboard (Enter saves) or the Save button.
-    w = question(page, "North Korea invade the south")
-    w.get_by_role("textbox").click()
-    page.keyboard.type("1950")
-    page.keyboard.press("Enter")
-    recorded(w)
-    w = question(page, "peace treaty with Tokyo")
-    w.get_by_role("textbox").click()
-    page.keyboard.type("1951")
-    w.get_by_role("button", name="Save answer").click()
-    recorded(w)
-    w = question(page, "security treaty amended")
-    w.get_by_role("textbox").click()
-    page.keyboard.type("1960")
-    page.keyboard.press("Tab")  # to the Save button
-    page.keyboard.press("Enter")
-    recorded(w)
-    w = question(page, "network of bilateral alliances")
-    w.get_by_role("textbox").click()
-    page.keyboard.type("San Francisco System")
-    page.keyboard.press("Enter")
-    recorded(w)
-    # Single choice by mouse.
-    w = question(page, "what event forged")
-    w.get_by_label("The Korean War").click()
-    recorded(w)
-    # Multiple select: the first by mouse, the others by keyboard (Tab between boxes, Space to tick).
-    w = question(page, "other U.S. treaty allies")
-    w.get_by_label("Australia and New Zealand").click()
-    for _ in ("The Philippines", "Thailand"):
+    _type_into(page, the("numeric"), str(the("numeric").key()), "tab")
+    _type_into(page, the("text"), the("text").accept[0], "button")
+    for q in [q for q in AUTO if q.type == "single"]:  # single choice by mouse
+        w = question(page, words(q))
+        w.get_by_label(option(q, q.answer), exact=True).click()
+        recorded(w)
+    # Multiple select: the first right option by mouse, then the keyboard (Tab between boxes, Space to tick).
+    q = the("multiple")
+    w = question(page, words(q))
+    ids = [o.id for o in q.options]
+    first = min(ids.index(a) for a in q.answers)
+    w.get_by_label(q.options[first].text, exact=True).click()
+    for o in q.options[first + 1 :]:
         page.keyboard.press("Tab")
-        page.keyboard.press("Space")
+        if o.id in q.answers:
+            page.keyboard.press("Space")
     recorded(w)
-    # Matching by mouse: choose from each list (the keyboard case is test_arrow_keys_choose_in_a_matching_list).
-    w = question(page, "Match each milestone")
-    w.get_by_label("Formal alliance partnership with South Korea").select_option(label="1953")
-    w.get_by_label("Republic of China on Taiwan").select_option(label="1955")
-    w.get_by_label("Defense Industry Consultative Committee").select_option(label="1993")
-    w.get_by_label("Korea-U.S. Free Trade").select_option(label="2007")
+    # Matching by mouse: choose from each list (the keyboard case is test_arrow_keys_work_in_lists_and_radio_groups).
+    q = the("matching")
+    w = question(page, words(q))
+    right = {o.id: o.text for o in q.right}
+    for left in q.left:
+        w.get_by_label(left.text, exact=True).select_option(label=right[q.answer[left.id]])
     recorded(w)
     # Ordering by mouse: Up buttons, then Save this order.
-    w = question(page, "chronological order")
+    w = question(page, words(the("ordering")))
     for i, text in enumerate(ORDER):
         shown = [" ".join(t.split()) for t in w.locator(".ck-item-text").all_inner_texts()]
         for _ in range(shown.index(text) - i):
             w.get_by_role("button", name=f"Move up: {text}").click()
     w.get_by_role("button", name="Save this order").click()
     recorded(w)
-    w = question(page, "first step taken toward")
-    w.get_by_role("textbox").click()
-    page.keyboard.type("2019")
-    page.keyboard.press("Enter")
-    recorded(w)
+
+
+def _answer_cell(page):
+    """The written question's answer cell, rendered (it shows nbgrader's stub until the student writes)."""
+    return page.locator(".jp-MarkdownCell").filter(
+        has=page.locator(".jp-RenderedMarkdown", has_text=re.compile(r"^\s*YOUR ANSWER HERE\s*$"))
+    )
+
+
+def _write_the_written_answer(page) -> None:
+    """Double-click the answer cell, replace the stub with the answer, render it (Shift+Enter), as a student does."""
+    cell = _answer_cell(page)
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-RenderedMarkdown").dblclick()  # shows the cell's source, still in command mode
+    page.locator(".jp-MarkdownCell.jp-mod-active .cm-content").click()  # into the editor: edit mode
+    page.locator(".jp-MarkdownCell.jp-mod-active .cm-editor.cm-focused").wait_for(timeout=30000)
+    page.keyboard.press("Control+a")
+    page.keyboard.type(WRITTEN_ANSWER)
+    page.keyboard.press("Shift+Enter")
+    page.locator(".jp-RenderedMarkdown", has_text=WRITTEN_ANSWER).wait_for(timeout=30000)
 
 
 def _restored(page) -> dict:
     """What the widgets show after a restart, read from the page."""
 
-    def box(words):
-        return question(page, words).get_by_role("textbox").input_value()
+    def box(q):
+        return question(page, words(q)).get_by_role("textbox").input_value()
 
-    matching = question(page, "Match each milestone")
+    def checked(q, oid):
+        return question(page, words(q)).get_by_label(option(q, oid), exact=True).is_checked()
+
+    multiple, matching, ordering = the("multiple"), the("matching"), the("ordering")
     return {
-        "numbers": [box(w) for w in ("invade the south", "peace treaty with Tokyo", "amended", "first step taken")],
-        "text": box("network of bilateral alliances"),
-        "single": question(page, "what event forged").get_by_label("The Korean War").is_checked(),
-        "multiple": [
-            question(page, "other U.S. treaty allies").get_by_label(name, exact=True).is_checked()
-            for name in ("Australia and New Zealand", "The Philippines", "Thailand", "India", "Vietnam")
-        ],
-        "matching": [matching.locator("select").nth(i).input_value() for i in range(4)],
-        "ordering": [" ".join(t.split()) for t in question(page, "chronological").locator(".ck-item-text").all_inner_texts()],  # noqa: E501
+        "numeric": box(the("numeric")),
+        "text": box(the("text")),
+        "single": [checked(q, q.answer) for q in AUTO if q.type == "single"],
+        "multiple": [checked(multiple, o.id) for o in multiple.options],
+        "matching": [question(page, words(matching)).locator("select").nth(i).input_value() for i in range(len(matching.left))],  # noqa: E501
+        "ordering": [" ".join(t.split()) for t in question(page, words(ordering)).locator(".ck-item-text").all_inner_texts()],  # noqa: E501
     }  # fmt: skip
 
 
@@ -130,18 +154,20 @@ def _open_and_run_all(browser, url: str, errors: list):
     # Run All only once the kernel is up: the status bar says "Idle" (a busy machine can take a while).
     page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=120000)
     _menu(page, "Run", "Run All Cells")
-    page.locator(".jp-OutputArea-output", has_text="Question 9:").wait_for(state="attached", timeout=120000)
-    page.locator(".ck-quiz").nth(8).scroll_into_view_if_needed()
+    page.locator(".jp-OutputArea-output", has_text=f"Question {LAST}:").wait_for(state="attached", timeout=120000)
+    page.locator(".ck-quiz").nth(LAST - 1).scroll_into_view_if_needed()
     return page
 
 
 def test_student_answers_in_jupyterlab_and_gets_full_marks(lab, browser):
-    """Can a student answer all nine questions in JupyterLab by mouse and keyboard, see them restored after
-    Restart and Run All, and get 12 of 12 from nbgrader autograde?"""
+    """Can a student answer every widget question in JupyterLab by mouse and keyboard and write the written answer,
+    see them all again after Restart and Run All, and get full marks from nbgrader autograde for the widgets, with
+    the written answer waiting for a grader?"""
     errors = []
     page = _open_and_run_all(browser, lab["url"], errors)
 
     _answer_everything(page)
+    _write_the_written_answer(page)
     saved = json.loads((lab["folder"] / f"{QUIZ}.answers.json").read_text())
     assert saved["schema"] == 1
     assert saved["answers"] == EXPECTED_ANSWERS
@@ -149,18 +175,20 @@ def test_student_answers_in_jupyterlab_and_gets_full_marks(lab, browser):
     page.keyboard.press("Control+s")
     _menu(page, "Kernel", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog-button.jp-mod-accept").click()
-    page.locator(".jp-OutputArea-output", has_text="Question 9: recorded: 2019 (year)").wait_for(timeout=90000)
+    page.locator(".jp-OutputArea-output", has_text=f"Question {LAST}: recorded:").wait_for(timeout=90000)
+    multiple, matching = the("multiple"), the("matching")
     assert _restored(page) == {
-        "numbers": ["1950", "1951", "1960", "2019"],
-        "text": "San Francisco System",
-        "single": True,
-        "multiple": [True, True, True, False, False],
-        "matching": ["y1953", "y1955", "y1993", "y2007"],
+        "numeric": str(the("numeric").key()),
+        "text": the("text").accept[0],
+        "single": [True] * len([q for q in AUTO if q.type == "single"]),
+        "multiple": [o.id in multiple.answers for o in multiple.options],
+        "matching": [matching.answer[left.id] for left in matching.left],
         "ordering": ORDER,
     }
     assert page.locator(".jp-OutputArea-output", has_text="not answered yet").count() == 0
     page.keyboard.press("Control+s")
-    wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", "Question 9: recorded: 2019")
+    notebook = wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", WRITTEN_ANSWER)
+    assert WRITTEN_ANSWER in json.dumps(notebook)
     page.close()
     assert errors == []
 
@@ -169,20 +197,22 @@ def test_student_answers_in_jupyterlab_and_gets_full_marks(lab, browser):
     nbgrader(lab["root"], "autograde", QUIZ, "--student=lab-student", "--force")
     from nbgrader.api import Gradebook
 
+    auto_points = sum(q.points for q in AUTO)
     with Gradebook(f"sqlite:///{lab['root'] / 'assignments' / 'gradebook.db'}") as gb:
         sub = gb.find_submission(QUIZ, "lab-student")
-        assert (sub.score, sub.max_score) == (12.0, 12.0)
+        assert (sub.score, sub.max_score) == (auto_points, sum(q.points for q in BANK.questions))
+        assert sub.needs_manual_grade  # the written answer, for a grader in formgrader
 
 
 def test_arrow_keys_work_in_lists_and_radio_groups(lab, browser):
     """In JupyterLab, do arrow keys change a matching list's choice and a radio group's choice, as in any web page?"""
     errors = []
     page = _open_and_run_all(browser, lab["url"], errors)
-    select = question(page, "Match each milestone").locator("select").first
+    select = question(page, words(the("matching"))).locator("select").first
     select.focus()
     page.keyboard.press("ArrowDown")
     chosen_in_list = select.input_value()
-    radio = question(page, "what event forged").locator("input").first
+    radio = question(page, words(the("single"))).locator("input").first
     radio.focus()
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.tagName + ':' + document.activeElement.value")

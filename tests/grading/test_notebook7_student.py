@@ -8,16 +8,33 @@ import json
 
 import nbformat
 import pytest
-from _served import ORDER, QUIZ, TOKEN, jupyter, question, recorded, released_quiz, wait_for_saved
+from _served import (
+    AUTO,
+    BANK,
+    LAST,
+    ORDER,
+    QUIZ,
+    TOKEN,
+    jupyter,
+    option,
+    question,
+    recorded,
+    released_quiz,
+    the,
+    wait_for_saved,
+    words,
+)
 
+# The single-choice question answered with arrow keys: one whose key is not the first option, so arrows must move.
+ARROWS = next(q for q in AUTO if q.type == "single" and [o.id for o in q.options].index(q.answer) > 0)
 EXPECTED = {
-    "ty-invasion-year": 1950,
-    "ty-system-name": "San Francisco System",
-    "ty-japan-trade-step": 2019,
-    "ty-forged-in": "korean-war",
-    "ty-other-treaty-allies": ["australia-nz", "philippines", "thailand"],
-    "ty-milestone-order": ["invasion", "sf-treaties", "korea-treaty", "defense-committee", "korus-fta", "vision-statement"],  # noqa: E501
-}  # fmt: skip
+    the("multiple").id: [o.id for o in the("multiple").options if o.id in the("multiple").answers],
+    the("ordering").id: the("ordering").key(),
+    the("text").id: the("text").accept[0],
+    ARROWS.id: ARROWS.answer,
+    the("numeric").id: the("numeric").key(),
+}
+BLANK = [n for n, q in enumerate(BANK.questions, start=1) if q.type != "written" and q.id not in EXPECTED]
 # A race inside Notebook 7's own shortcut settings (jupyter/notebook#7862), thrown on some page loads with or
 # without any widget on the page. Every other page error fails the test.
 UPSTREAM_RACE = "reading 'schema'"
@@ -40,24 +57,25 @@ def _menu(page, top: str, item: str) -> None:
 
 def _all_asked(page) -> None:
     """Wait until the last grade cell has printed, so every question's widget is on the page."""
-    page.locator(".jp-OutputArea-output", has_text="Question 9:").wait_for(state="attached", timeout=120000)
+    page.locator(".jp-OutputArea-output", has_text=f"Question {LAST}:").wait_for(state="attached", timeout=120000)
 
 
 def _answer_by_mouse(page) -> None:
-    w = question(page, "other U.S. treaty allies")  # multiple select: click each box
-    for name in ("Australia and New Zealand", "The Philippines", "Thailand"):
-        w.get_by_label(name, exact=True).click()
+    q = the("multiple")  # multiple select: click each right box
+    w = question(page, words(q))
+    for oid in EXPECTED[q.id]:
+        w.get_by_label(option(q, oid), exact=True).click()
     recorded(w)
-    w = question(page, "chronological order")  # ordering: Up buttons, then Save this order
+    w = question(page, words(the("ordering")))  # ordering: Up buttons, then Save this order
     for i, text in enumerate(ORDER):
         shown = [" ".join(t.split()) for t in w.locator(".ck-item-text").all_inner_texts()]
         for _ in range(shown.index(text) - i):
             w.get_by_role("button", name=f"Move up: {text}").click()
     w.get_by_role("button", name="Save this order").click()
     recorded(w)
-    w = question(page, "network of bilateral alliances")  # text: click the box, type, click Save
+    w = question(page, words(the("text")))  # text: click the box, type, click Save
     w.get_by_role("textbox").click()
-    page.keyboard.type("San Francisco System")
+    page.keyboard.type(EXPECTED[the("text").id])
     w.get_by_role("button", name="Save answer").click()
     recorded(w)
 
@@ -65,19 +83,14 @@ def _answer_by_mouse(page) -> None:
 def _answer_by_keyboard(page) -> None:
     # Arrow keys, digits, Tab and Enter are also Notebook 7 command-mode shortcuts (select the next cell, make a
     # heading, enter edit mode): the notebook must leave them to the focused control.
-    w = question(page, "what event forged")  # single choice: arrows move the choice within the radio group
+    w = question(page, words(ARROWS))  # single choice: arrows move the choice within the radio group
     w.get_by_role("radio").first.focus()
-    page.keyboard.press("ArrowDown")
+    for _ in range([o.id for o in ARROWS.options].index(ARROWS.answer)):
+        page.keyboard.press("ArrowDown")
     recorded(w)
-    page.keyboard.press("ArrowUp")
-    w = question(page, "North Korea invade the south")
+    w = question(page, words(the("numeric")))
     w.get_by_role("textbox").focus()
-    page.keyboard.type("1950")
-    page.keyboard.press("Enter")
-    recorded(w)
-    w = question(page, "first step taken toward")
-    w.get_by_role("textbox").focus()
-    page.keyboard.type("2019")
+    page.keyboard.type(str(EXPECTED[the("numeric").id]))
     page.keyboard.press("Tab")  # to the Save button
     page.keyboard.press("Enter")
     recorded(w)
@@ -85,23 +98,21 @@ def _answer_by_keyboard(page) -> None:
 
 def _shown(page) -> dict:
     """What the widgets show, read from the page."""
+    multiple, ordering = the("multiple"), the("ordering")
     return {
-        "numbers": [question(page, w).get_by_role("textbox").input_value() for w in ("invade the south", "first step taken")],  # noqa: E501
-        "text": question(page, "network of bilateral alliances").get_by_role("textbox").input_value(),
-        "single": [r.is_checked() for r in question(page, "what event forged").get_by_role("radio").all()],
-        "multiple": [
-            question(page, "other U.S. treaty allies").get_by_label(name, exact=True).is_checked()
-            for name in ("Australia and New Zealand", "The Philippines", "Thailand", "India", "Vietnam")
-        ],
-        "ordering": [" ".join(t.split()) for t in question(page, "chronological").locator(".ck-item-text").all_inner_texts()],  # noqa: E501
-        "unanswered": question(page, "peace treaty with Tokyo").get_by_role("textbox").input_value(),
-        "not answered": [n for n in range(1, 10) if page.locator(".jp-OutputArea-output", has_text=f"Question {n}: not answered yet").count()],  # noqa: E501
+        "numeric": question(page, words(the("numeric"))).get_by_role("textbox").input_value(),
+        "text": question(page, words(the("text"))).get_by_role("textbox").input_value(),
+        "single": [r.is_checked() for r in question(page, words(ARROWS)).get_by_role("radio").all()],
+        "multiple": [question(page, words(multiple)).get_by_label(o.text, exact=True).is_checked() for o in multiple.options],  # noqa: E501
+        "ordering": [" ".join(t.split()) for t in question(page, words(ordering)).locator(".ck-item-text").all_inner_texts()],  # noqa: E501
+        "unanswered": question(page, words(the("matching"))).locator("select").first.input_value(),
+        "not answered": [n for n in range(1, LAST + 1) if page.locator(".jp-OutputArea-output", has_text=f"Question {n}: not answered yet").count()],  # noqa: E501
     }  # fmt: skip
 
 
 def _saved_with_outputs(path):
     """The notebook as Notebook 7 saved it (we wait for the save: outputs of the run appear on disk)."""
-    return wait_for_saved(path, "Question 9:")
+    return wait_for_saved(path, f"Question {LAST}:")
 
 
 def test_student_answers_in_notebook7_and_sees_them_restored(notebook7, browser):
@@ -123,15 +134,16 @@ def test_student_answers_in_notebook7_and_sees_them_restored(notebook7, browser)
 
     _menu(page, "Kernel", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog-button.jp-mod-accept").click()
-    page.locator(".jp-OutputArea-output", has_text="Question 9: recorded: 2019").wait_for(timeout=90000)
+    page.locator(".jp-OutputArea-output", has_text=f"Question {LAST}: recorded:").wait_for(timeout=90000)
+    multiple = the("multiple")
     assert _shown(page) == {
-        "numbers": ["1950", "2019"],
-        "text": "San Francisco System",
-        "single": [True, False, False, False],
-        "multiple": [True, True, True, False, False],
+        "numeric": str(the("numeric").key()),
+        "text": the("text").accept[0],
+        "single": [o.id == ARROWS.answer for o in ARROWS.options],
+        "multiple": [o.id in multiple.answers for o in multiple.options],
         "ordering": ORDER,
         "unanswered": "",
-        "not answered": [2, 3, 7],  # the questions left blank
+        "not answered": BLANK,  # the questions left blank
     }
     page.keyboard.press("Control+s")
     after = _saved_with_outputs(notebook7["folder"] / f"{QUIZ}.ipynb")

@@ -1,4 +1,4 @@
-"""``coursekit check``: validate the bank against its schema, the reading and the book."""
+"""``coursekit check``: validate the bank against its schema, the reading, the item-writing rules and the book."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import json
 import os
 import re
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course import Course, find_course
 from ..errors import BankError, CourseError
+from .lint import comprehension_share
 from .load import Checked, check_bank
 from .messages import suggest
 from .parse import Problem
@@ -96,12 +98,23 @@ def write_schema(path: Path) -> None:
     os.replace(tmp, path)
 
 
+@dataclass(frozen=True)
+class CheckReport:
+    """A passing check: its one-paragraph summary and the warnings that do not fail it."""
+
+    summary: str
+    warnings: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.summary
+
+
 def check_course(
     *, paths: list[Path] | None = None, reading: Path | None = None, schema_out: Path | None = None
-) -> str:
-    """Validate the bank (and, for the whole course, the book's quiz references).
+) -> CheckReport:
+    """Validate the bank, its item writing (``lint.py``) and, for the whole course, the book's quiz references.
 
-    Return a one-paragraph summary, or raise BankError listing every problem.
+    Return the summary and any warnings, or raise BankError listing every error (and the warnings).
     """
     if schema_out:
         write_schema(schema_out)  # first: an author fixing a broken bank wants editor help
@@ -112,13 +125,14 @@ def check_course(
     if reading is not None and not reading.is_file():
         raise CourseError(f"{reading}: reading not found, so quotes cannot be checked. Pass --reading PATH.")
     checked = check_bank(paths, load_sections(reading) if reading else None, _reference_keys(course, reading))
-    problems = checked.problems
+    problems = checked.problems + [p for p in checked.lints if p.severity == "error"]
+    warnings = [str(p) for p in checked.lints if p.severity != "error"]
     book = course.book if (whole and course and course.book.is_dir()) else None
     if book is not None:
         problems = problems + ref_problems(book, checked)
     if problems:
-        raise BankError([str(p) for p in problems])
-    return _summary(checked, book, reading)
+        raise BankError([str(p) for p in problems], warnings=warnings)
+    return CheckReport(_summary(checked, book, reading), warnings)
 
 
 def _reference_keys(course: Course | None, reading: Path | None) -> dict[str, int] | None:
@@ -145,6 +159,11 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _share(quiz) -> str:
+    part, total = comprehension_share(quiz)
+    return f"{quiz.assignment} {int(100 * part / total) if total else 0}%"
+
+
 def _summary(checked: Checked, book: Path | None, reading: Path | None) -> str:
     bank = checked.bank
     graded = sorted(bank.assignments())
@@ -153,6 +172,9 @@ def _summary(checked: Checked, book: Path | None, reading: Path | None) -> str:
         f"ok: {_count(len(bank.questions), 'question')} in {_count(len(bank.files), 'file')}; "
         f"graded quizzes: {', '.join(graded) or 'none'}; practice questions: {practice}"
     )
+    shares = [_share(f) for f in sorted(bank.files.values(), key=lambda f: f.assignment or "") if f.kind == "graded"]
+    if shares:
+        text += f"; comprehension share of the auto-graded points: {', '.join(shares)}"
     if reading is None:
         text += "; quotes NOT checked (no reading found; pass --reading PATH)"
     if book is not None:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ..errors import BankError
 from .brief import SECTIONS
+from .lint import lint_file
 from .messages import describe, show, suggest
 from .parse import Parsed, Problem, duplicate_keys, parse_file
 from .reading import normalize, sections_with
@@ -58,6 +59,7 @@ class Checked:
     kinds: dict[str, str]  # every question id found, even in invalid questions -> its file's kind
     places: dict[str, tuple[Path, int]]  # id -> file and line of its first definition
     references: Mapping[str, int] | None = None  # keys of book/references.md; None: not checked
+    lints: list[Problem] = field(default_factory=list)  # item-writing findings (lint.py): errors and warnings
 
 
 def bank_files(paths: list[Path]) -> list[Path]:
@@ -102,6 +104,8 @@ def check_bank(
         parsed, problems = parse_file(path)
         if parsed is not None:
             problems = _check_file(parsed, out, reading)
+            if path in out.bank.files:
+                out.lints += lint_file(parsed, out.bank.files[path], complete=not problems)
             data = parsed.data if isinstance(parsed.data, dict) else {}
             if data.get("kind") == "graded" and isinstance(data.get("assignment"), str):
                 graded.setdefault(data["assignment"], []).append((path, parsed.line(("assignment",))))
@@ -136,6 +140,12 @@ def _check_file(parsed: Parsed, out: Checked, reading) -> list[Problem]:
         if leak:
             text = f"{_who(raw, i)}: the hint gives the key away ({leak!r}). Point to where the answer is instead."
             problems.append(Problem(path, parsed.line(("questions", i, "hint")), text))
+        if q is not None and q.type == "written" and kind == "practice":
+            text = (
+                f"{_who(raw, i)}: a written question is graded by hand in nbgrader, and the book's self-checks "
+                "cannot show one. Move it to a graded quiz, or make it a discussion question in the chapter."
+            )
+            problems.append(Problem(path, parsed.line(("questions", i, "type")), text))
         if q is not None and q.id not in out.bank.questions:
             valid.append(q)
             out.bank.questions[q.id], out.bank.origin[q.id] = q, path

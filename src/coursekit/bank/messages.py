@@ -6,7 +6,7 @@ import difflib
 import re
 
 from .brief import CHAPTER_SLUGS, SECTIONS
-from .schema import BLOOM_LEVELS, QUESTION_TYPES, Option, Source
+from .schema import BLOOM_LEVELS, QUESTION_TYPES, Criterion, Option, Source
 
 # What each field holds, so "missing field" can say what to add.
 FIELD_HELP = {
@@ -30,6 +30,9 @@ FIELD_HELP = {
     "left": "the items to match",
     "right": "what they are matched to",
     "text": "what the student reads",
+    "rubric": "a list of `- points:` / `criterion:` lines for the grader",
+    "criterion": "what the grader looks for",
+    "full_answer": "what a full answer contains, for the grader",
 }
 
 # How the allowed values of a field with a fixed list are introduced.
@@ -88,6 +91,10 @@ TYPE_ALIASES = {
     "order": "ordering",
     "sort": "ordering",
     "match": "matching",
+    "essay": "written",
+    "free-response": "written",
+    "open-ended": "written",
+    "long-answer": "written",
 }
 
 
@@ -164,4 +171,6 @@ def _fields_at(model, loc: tuple) -> list[str]:
         model = Source
     elif parent and parent[-1] in ("options", "items", "left", "right"):
         model = Option
+    elif parent and parent[-1] == "rubric":
+        model = Criterion
     return list(model.model_fields)

@@ -18,6 +18,7 @@ class Problem:
     path: Path
     line: int
     text: str  # "question 'ID': what is wrong. What to do." or a file-level sentence
+    severity: str = "error"  # or "warning": reported, but `coursekit check` still passes
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.text}" if self.line else f"{self.path}: {self.text}"

@@ -2,6 +2,8 @@
 
 Adding a question type touches exactly three places: a model here, a scoring
 function in ``scoring.py`` and a render function in ``notebook/static/quiz.mjs``.
+The ``written`` type is the exception: it has no widget, because nbgrader shows it as a
+manually graded answer cell (``release/generate.py``) and a grader scores it in formgrader.
 """
 
 from __future__ import annotations
@@ -252,8 +254,41 @@ class Matching(_Question):
         }
 
 
+class Criterion(_Strict):
+    """One line of a written question's rubric: what the grader looks for, and what it is worth."""
+
+    points: float = Field(gt=0, le=100)
+    criterion: Text
+
+
+class Written(_Question):
+    """A short written answer (a few sentences), graded by hand in nbgrader's formgrader.
+
+    ``rubric`` and ``full_answer`` are for graders only: they never reach the release or the
+    public questions file (``public`` leaves them out; the release scan looks for them).
+    """
+
+    type: Literal["written"]
+    rubric: list[Criterion] = Field(min_length=1)
+    full_answer: Text  # what a full answer contains, for the grader
+
+    @model_validator(mode="after")
+    def _rubric_adds_up(self):
+        total = round(sum(c.points for c in self.rubric), 4)
+        if total != round(self.points, 4):
+            raise problem(
+                "rubric",
+                f"the rubric's criteria add up to {total:g} points but the question is worth {self.points:g}. "
+                "Make `points` equal the sum of the criteria's points",
+            )
+        return self
+
+    def key(self):
+        return None  # nothing to compare an answer with: a person grades it
+
+
 Question = Annotated[
-    SingleChoice | MultipleSelect | Numeric | ShortText | Ordering | Matching,
+    SingleChoice | MultipleSelect | Numeric | ShortText | Ordering | Matching | Written,
     Field(discriminator="type"),
 ]
 QUESTION_MODELS = {
@@ -263,8 +298,11 @@ QUESTION_MODELS = {
     "text": ShortText,
     "ordering": Ordering,
     "matching": Matching,
+    "written": Written,
 }
 QUESTION_TYPES = tuple(QUESTION_MODELS)
+#: Types scored by ``scoring.score`` from the answers file; the others are graded by hand.
+AUTO_TYPES = tuple(t for t in QUESTION_TYPES if t != "written")
 
 
 class _FileFields(_Strict):
@@ -291,6 +329,14 @@ class BankFile(_FileFields):
     """One YAML file of the bank: a graded quiz (one nbgrader assignment) or a practice set."""
 
     questions: list[Question] = Field(min_length=1)
+
+    def written(self) -> list[Written]:
+        """The questions a grader scores by hand (each one nbgrader answer cell worth ``points``)."""
+        return [q for q in self.questions if q.type == "written"]
+
+    def auto_graded(self) -> list:
+        """The questions scored from the answers file, outside any kernel (``scoring.score``)."""
+        return [q for q in self.questions if q.type != "written"]
 
 
 def json_schema() -> dict:

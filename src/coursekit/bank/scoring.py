@@ -11,6 +11,8 @@ verdict ``invalid``, never an exception. Rules (also in the instructor guide):
 * ordering: Kendall's tau against the key, floored at 0: the share of item pairs in the
   right relative order minus the share in the wrong order.
 * matching: the share of left items matched to the right partner.
+* written: never scored here. A grader scores it by hand in nbgrader's formgrader; ``score``
+  returns 0 of its points with the verdict ``manual`` so that callers can report it as pending.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .schema import Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice
+from .schema import Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice, Written
 
-VERDICTS = ("correct", "partial", "incorrect", "unanswered", "invalid")
+VERDICTS = ("correct", "partial", "incorrect", "unanswered", "invalid", "manual")
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,11 @@ def score_matching(q: Matching, value) -> Score:
     return _fraction(q, right / len(q.answer))
 
 
+def score_written(q: Written, value) -> Score:
+    # Whatever the value, a person grades this answer; nothing here may count it as right or wrong.
+    return Score(0.0, q.points, "manual", "graded by hand in formgrader")
+
+
 SCORERS = {
     "single": score_single,
     "multiple": score_multiple,
@@ -125,11 +132,12 @@ SCORERS = {
     "text": score_text,
     "ordering": score_ordering,
     "matching": score_matching,
+    "written": score_written,
 }
 
 
 def score(question, value) -> Score:
-    """Score one answer; ``None`` means the question was not answered."""
-    if value is None:
+    """Score one answer; ``None`` means the question was not answered. Written answers are ``manual``."""
+    if value is None and question.type != "written":
         return Score(0.0, question.points, "unanswered")
     return SCORERS[question.type](question, value)

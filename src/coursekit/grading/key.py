@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..bank.load import load_bank
 from ..bank.schema import BankFile
-from ..bank.scoring import SCORERS, Score, score
+from ..bank.scoring import Score, score
 from ..course import Course
 from ..errors import CourseError
 from .answers_file import HandedIn
@@ -20,7 +20,7 @@ from .answers_file import HandedIn
 
 def grade_answers(questions: Iterable, handed: HandedIn) -> dict[str, Score]:
     """The score of every auto-graded question, by id; missing answers score 0 as unanswered."""
-    return {q.id: _score(q, handed) for q in questions if q.type in SCORERS}
+    return {q.id: _score(q, handed) for q in questions if q.type != "written"}  # written: a grader scores it
 
 
 def _score(q, handed: HandedIn) -> Score:

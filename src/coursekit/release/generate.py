@@ -1,8 +1,10 @@
 """``coursekit generate``: write each graded quiz's nbgrader source notebook from the bank.
 
-``assignments/source/<name>/`` gets ``<name>.ipynb`` (locked cells only: intro, setup, and per
-question an ask cell and a grade cell) and ``<name>.questions.json`` (the public view: no key).
-Output is byte-for-byte deterministic, so ``--check`` can detect any drift from the bank.
+``assignments/source/<name>/`` gets ``<name>.ipynb`` and ``<name>.questions.json`` (the public view:
+no key, no rubric). The notebook holds locked cells (intro, setup, and per question an ask cell and a
+grade cell), except for a written question: a locked prompt cell, then an unlocked Markdown answer
+cell that nbgrader grades by hand (``solution`` and ``grade`` both true). Output is byte-for-byte
+deterministic, so ``--check`` can detect any drift from the bank.
 """
 
 from __future__ import annotations
@@ -19,9 +21,14 @@ from ..errors import CourseError
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
-def _nbgrader(grade_id: str, *, points: float | None = None) -> dict:
-    meta = {"grade": points is not None, "grade_id": grade_id, "locked": True, "schema_version": 3}
-    meta.update({"solution": False, "task": False})
+#: What nbgrader puts in an answer cell (ClearSolutions.text_stub); an unchanged stub scores 0.
+ANSWER_STUB = "YOUR ANSWER HERE"
+
+
+def _nbgrader(grade_id: str, *, points: float | None = None, answer: bool = False) -> dict:
+    """nbgrader's cell metadata: locked, a grade cell if it has ``points``, a hand-graded answer if ``answer``."""
+    meta = {"grade": points is not None, "grade_id": grade_id, "locked": not answer, "schema_version": 3}
+    meta.update({"solution": answer, "task": False})
     if points is not None:
         meta["points"] = points
     return {"nbgrader": meta}
@@ -30,9 +37,17 @@ def _nbgrader(grade_id: str, *, points: float | None = None) -> dict:
 def _intro(quiz: BankFile) -> str:
     name = quiz.assignment
     total = sum(q.points for q in quiz.questions)
+    written = quiz.written()
+    count = f"**{len(quiz.questions)} questions** worth **{total:g} points** in all"
+    if written:
+        hand = sum(q.points for q in written)
+        count += f": {len(quiz.auto_graded())} answered in widgets, and {_n(len(written), 'written answer')} "
+        count += f"({hand:g} points) that your instructor grades by hand"
+    steps = "" if not written else _WRITTEN_STEP
+    locked = "The other cells are locked:" if written else "The cells are locked:"
     return f"""# {quiz.title}
 
-This graded quiz has **{len(quiz.questions)} questions** worth **{total:g} points** in all.
+This graded quiz has {count}.
 
 **How to answer**
 
@@ -42,10 +57,28 @@ This graded quiz has **{len(quiz.questions)} questions** worth **{total:g} point
    notebook, restarting the kernel and *Restart and Run All*.
 4. The cell under each question says what was recorded, or that the question is not answered yet. It never shows
    the correct answer: you get feedback after grading.
-
+{steps}
 **Submitting**: submit through nbgrader (the *Assignments* tab, or `nbgrader submit {name}`) and keep
-`{name}.answers.json` in the folder: it holds your answers. The cells are locked; nbgrader restores them when grading,
+`{name}.answers.json` in the folder: it holds your answers. {locked} nbgrader restores them when grading,
 so editing them changes nothing.
+"""
+
+
+_WRITTEN_STEP = """5. A written question has no widget: double-click the cell that says *YOUR ANSWER HERE* under it,
+   replace that text with your answer, and save the notebook (*File → Save*). That cell is the only one you can edit.
+"""
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{'one' if count == 1 else count} {noun}{'' if count == 1 else 's'}"
+
+
+def _written_prompt(number: int, q) -> str:
+    return f"""### Question {number}: written answer ({q.points:g} points)
+
+{q.prompt.strip()}
+
+Write your answer in the cell below, in place of *YOUR ANSWER HERE*. It is graded by hand after the deadline.
 """
 
 
@@ -63,15 +96,30 @@ def build_notebook(quiz: BankFile) -> str:
         _cell("markdown", "intro", _intro(quiz), _nbgrader("intro")),
         _cell("code", "setup", setup, _nbgrader("setup")),
     ]
-    for q in quiz.questions:
-        cells.append(_cell("code", f"a-{q.id}", f'quiz.ask("{q.id}")', _nbgrader(f"ask-{q.id}")))
-        cells.append(_cell("code", f"g-{q.id}", f'quiz.grade("{q.id}")', _nbgrader(q.id, points=float(q.points))))
+    for number, q in enumerate(quiz.questions, start=1):
+        cells += _written_cells(number, q) if q.type == "written" else _widget_cells(q)
     # "coursekit.quiz" tells the grader (which reads it from source/, never from a submission) to score this
     # notebook from its answers file, without a kernel.
     metadata = {"coursekit": {"quiz": quiz.assignment}, "kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
     # nbformat's own writer uses these settings; importing nbformat would cost seconds.
     return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def _widget_cells(q) -> list[dict]:
+    return [
+        _cell("code", f"a-{q.id}", f'quiz.ask("{q.id}")', _nbgrader(f"ask-{q.id}")),
+        _cell("code", f"g-{q.id}", f'quiz.grade("{q.id}")', _nbgrader(q.id, points=float(q.points))),
+    ]
+
+
+def _written_cells(number: int, q) -> list[dict]:
+    """A locked prompt, then the answer cell nbgrader grades by hand (its grade_id is the question id)."""
+    answer = _nbgrader(q.id, points=float(q.points), answer=True)
+    return [
+        _cell("markdown", f"p-{q.id}", _written_prompt(number, q), _nbgrader(f"prompt-{q.id}")),
+        _cell("markdown", f"w-{q.id}", ANSWER_STUB, answer),
+    ]
 
 
 def build_questions(quiz: BankFile) -> str:

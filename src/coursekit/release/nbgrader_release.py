@@ -18,8 +18,9 @@ from ..course import Course, find_course
 from ..errors import CourseError
 from .generate import build_questions, generate_assignments, selected_quizzes
 
-#: Fields that only the bank may hold; any of them in a released file is a leak.
-KEY_FIELDS = ("answer", "answers", "accept", "explanation", "key", "tolerance")
+#: Fields that only the bank may hold; any of them in a released file is a leak (a written question's
+#: rubric and full answer included: they are for graders).
+KEY_FIELDS = ("answer", "answers", "accept", "explanation", "key", "tolerance", "rubric", "criterion", "full_answer")
 _YAML_KEY_FIELD = re.compile(rf"^\s*-?\s*({'|'.join(KEY_FIELDS)})\s*:", re.MULTILINE)
 
 
@@ -86,7 +87,7 @@ def _count(folder: Path) -> int:
 
 
 def secrets(quiz: BankFile) -> set[str]:
-    """Key values of the quiz that its public questions file does not show anyway."""
+    """Key values (and rubric texts) of the quiz that its public questions file does not show anyway."""
     public = _normalized(build_questions(quiz))
     found: set[str] = set()
     for q in quiz.questions:
@@ -95,6 +96,8 @@ def secrets(quiz: BankFile) -> set[str]:
             found.update(q.accept)
         elif q.type == "numeric":
             found.add(f"{q.key()}")
+        elif q.type == "written":
+            found.update([q.full_answer, *(c.criterion for c in q.rubric)])
     # A one- or two-character number (e.g. "4") is in every notebook's JSON: it cannot be told apart from a leak.
     return {s for s in found if len(s.strip()) >= 3 and not _contains(public, s)}
 
