@@ -11,7 +11,7 @@ from coursekit.grading.answers_file import HandedIn
 from coursekit.grading.feedback import feedback_lines
 from coursekit.grading.key import grade_answers, load_quiz, unknown_ids
 
-QUESTIONS = [q for name in GRADED for q in load_quiz(Course(REPO), name).questions]
+QUESTIONS = [q for name in GRADED for q in load_quiz(Course(REPO), name).auto_graded()]
 
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.id)
@@ -30,10 +30,10 @@ def test_feedback_reveals_the_explanation_only_when_earned(q):
 def test_grade_answers_scores_every_question_and_ignores_junk():
     """Does grade_answers give one Score per question, whatever the answers mapping holds?"""
     quiz = load_quiz(Course(REPO), "way-forward")
-    first, second = quiz.questions[0], quiz.questions[1]
+    first, second = quiz.auto_graded()[0], quiz.auto_graded()[1]
     handed = HandedIn(values={first.id: first.key(), second.id: {"junk": [1, 2]}, "junk": 5}, spoiled={"x": "why"})
     scores = grade_answers(quiz.questions, handed)
-    assert set(scores) == {q.id for q in quiz.questions}
+    assert set(scores) == {q.id for q in quiz.auto_graded()}
     assert scores[first.id].points == first.points and scores[second.id].verdict == "invalid"
     assert unknown_ids(quiz.questions, handed) == ["junk", "x"]
     assert sum(s.points for s in grade_answers(quiz.questions, HandedIn(problem="unreadable")).values()) == 0

@@ -12,7 +12,25 @@ import pytest
 from coursekit.notebook.answers import write_answer
 from coursekit.notebook.quiz import Quiz, QuizSetupError
 
-QUIZ = "treaty-years"
+QUIZ = "mini-quiz"  # tests/fixtures/grading-course/mini-quiz.yaml: its ids and numbers are fixed
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    """A course holding only the mini quiz, generated into source/ (no nbgrader needed); the cwd is its root."""
+    from quiz_course import REPO
+
+    from coursekit.release.generate import generate_assignments
+
+    root = tmp_path / "course"
+    (root / "assignments" / "bank").mkdir(parents=True)
+    shutil.copy(REPO / "tests/fixtures/grading-course/mini-quiz.yaml", root / "assignments" / "bank")
+    shutil.copy(REPO / "assignments" / "nbgrader_config.py", root / "assignments")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("COURSEKIT_COURSE", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    generate_assignments(names=[QUIZ])
+    return root
 
 
 def answer(folder, **values):
@@ -47,14 +65,14 @@ def test_student_run_reports_recorded_or_unanswered_without_the_key(course, monk
     folder = course / "student" / QUIZ
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
-    answer(folder, ty_forged_in="vietnam-war")
+    answer(folder, mq_single="b")
     quiz = Quiz(QUIZ)
-    assert quiz.grade("ty-forged-in") is None
-    assert quiz.grade("ty-amended-year") is None
+    assert quiz.grade("mq-single") is None
+    assert quiz.grade("mq-numeric") is None
     out = capsys.readouterr()
-    assert "Question 5: recorded: The Vietnam War" in out.out
+    assert "Question 1: recorded: September 1951" in out.out
     assert "Question 3: not answered yet." in out.out
-    assert out.err == "" and "Korean" not in out.out and "ncorrect" not in out.out
+    assert out.err == "" and "June 1950" not in out.out and "ncorrect" not in out.out
 
 
 def test_validate_flags_only_unanswered_questions(course, monkeypatch, capsys):
@@ -63,15 +81,15 @@ def test_validate_flags_only_unanswered_questions(course, monkeypatch, capsys):
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
-    answer(folder, ty_forged_in="vietnam-war")
+    answer(folder, mq_single="b")
     quiz = Quiz(QUIZ)
-    quiz.grade("ty-forged-in")
+    quiz.grade("mq-single")
     assert capsys.readouterr().err == ""
-    quiz.grade("ty-amended-year")
+    quiz.grade("mq-numeric")
     assert "not answered yet" in capsys.readouterr().err
-    answer(folder, ty_partner_years={"korea-alliance": "y1953"})
-    quiz.grade("ty-partner-years")
-    assert "Question 7: only 1 of 4 items matched." in capsys.readouterr().err
+    answer(folder, mq_matching={"china": "one"})
+    quiz.grade("mq-matching")
+    assert "Question 6: only 1 of 2 items matched." in capsys.readouterr().err
 
 
 def test_answers_stay_in_memory_in_the_source_folder(course, monkeypatch, capsys):
@@ -80,11 +98,11 @@ def test_answers_stay_in_memory_in_the_source_folder(course, monkeypatch, capsys
     monkeypatch.chdir(course / "assignments" / "source" / QUIZ)
     quiz = Quiz(QUIZ)
     assert "in memory only" in capsys.readouterr().out
-    widget = quiz.ask("ty-amended-year")
+    widget = quiz.ask("mq-numeric")
     widget.value = 1960
     assert "in memory" in widget.status
     assert not list((course / "assignments" / "source" / QUIZ).glob("*.answers.json"))
-    quiz.grade("ty-amended-year")
+    quiz.grade("mq-numeric")
     assert "recorded: 1960 (year)" in capsys.readouterr().out
 
 
@@ -101,13 +119,13 @@ def test_widget_changes_are_saved_and_restored(course, monkeypatch):
     folder = course / "student" / QUIZ
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
-    widget = Quiz(QUIZ).ask("ty-partner-years")
+    widget = Quiz(QUIZ).ask("mq-matching")
     assert widget.value is None and "answer" not in widget.question
-    widget.value = {"korea-alliance": "y1953"}
+    widget.value = {"china": "one"}
     assert widget.status == "Answer recorded"
     saved = json.loads((folder / f"{QUIZ}.answers.json").read_text())
-    assert saved == {"schema": 1, "answers": {"ty-partner-years": {"korea-alliance": "y1953"}}}
-    assert Quiz(QUIZ).ask("ty-partner-years").value == {"korea-alliance": "y1953"}  # after a restart
+    assert saved == {"schema": 1, "answers": {"mq-matching": {"china": "one"}}}
+    assert Quiz(QUIZ).ask("mq-matching").value == {"china": "one"}  # after a restart
 
 
 def test_student_is_told_when_the_answers_file_is_unreadable(course, monkeypatch, capsys):
@@ -116,6 +134,6 @@ def test_student_is_told_when_the_answers_file_is_unreadable(course, monkeypatch
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
     (folder / f"{QUIZ}.answers.json").write_text("{oops")
-    Quiz(QUIZ).grade("ty-amended-year")
+    Quiz(QUIZ).grade("mq-numeric")
     out = capsys.readouterr().out
     assert "could not be read" in out and "Answer the questions again" in out
