@@ -4,6 +4,7 @@ environment, runs a released quiz notebook in a kernel of its own and saves the 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +29,12 @@ def student_env(tmp_path_factory):
     """A fresh venv holding only `pip install coursekit-<version>.whl`, and a Jupyter kernel spec for it."""
     tmp = tmp_path_factory.mktemp("student")
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-qq"]
-    run(*pip, "wheel", "--no-deps", "--wheel-dir", tmp / "dist", REPO)  # what `make dist` runs
+    # what `make dist` runs, on a copy of the sources: a build/ folder left in the repository stays out of it
+    source = tmp / "source"
+    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(REPO / name, source)
+    run(*pip, "wheel", "--no-deps", "--wheel-dir", tmp / "dist", source)
     wheel = next((tmp / "dist").glob("coursekit-*.whl"))
     run(sys.executable, "-m", "venv", tmp / "venv")
     python = tmp / "venv" / "bin" / "python"
