@@ -1,19 +1,23 @@
 # Two commands do everything: `make course` builds the course, `make test` tests it.
-# Both create or update .venv first and are safe to run again (nothing is reinstalled
-# unless pyproject.toml or package.json changed).
+# Both set up what is missing first and are safe to run again: each set-up step leaves a stamp file
+# and runs again only when its inputs change (pyproject.toml, package-lock.json, tools/system-deps).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
+# pip: no version nag, and -qq hides this machine's warnings about index folders that do not exist
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -qq
 
-.PHONY: course test preflight env lint clean help
+.PHONY: course test preflight env system-deps dist lint clean help
 
 help:
-	@echo "make course   build the book and release every assignment (sets up .venv first)"
-	@echo "make test     run the whole test suite, browser and nbgrader tests included"
-	@echo "make lint     ruff"
-	@echo "make clean    remove build outputs and generated student folders (keeps .venv)"
+	@echo "make course        build the book and release every assignment (sets up .venv first)"
+	@echo "make test          run the whole test suite (sets up .venv, npm tools, Chromium, bubblewrap, PostgreSQL)"
+	@echo "make system-deps   only install the system programs (Chromium, bubblewrap, PostgreSQL) if missing"
+	@echo "make dist          build the coursekit wheel into dist/ (what students pip install)"
+	@echo "make lint          ruff"
+	@echo "make clean         remove build outputs and generated student folders (keeps .venv)"
 
 preflight:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
@@ -21,19 +25,28 @@ preflight:
 	@node -e 'process.exit(+process.versions.node.split(".")[0] < 18 ? 1 : 0)' 2>/dev/null || \
 	  { echo "coursekit needs Node.js >= 18 for Jupyter Book 2: install it from your package manager or nodejs.org"; exit 1; }
 
+# Everything: the student helper, the instructor and grader tools ([course]) and the test tools ([test]).
 $(VENV)/.installed: pyproject.toml
-	@echo "==> setting up $(VENV) (Python packages)"
+	@echo "==> setting up $(VENV): coursekit with its course and test extras (pip)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e '.[course,test]'
 	@touch $@
 
-node_modules/.installed: package.json
-	@echo "==> installing test-only front-end tools (npm)"
-	@npm install --no-audit --no-fund --silent
+node_modules/.installed: package.json package-lock.json
+	@echo "==> installing test-only front-end tools (npm ci: axe-core, @myst-theme/anywidget, React, esbuild)"
+	@npm ci --no-audit --no-fund --silent
+	@touch $@
+
+$(VENV)/.system-deps: tools/system-deps | $(VENV)/.installed
+	@echo "==> checking system programs: Chromium, bubblewrap, PostgreSQL"
+	@PYTHON=$(BIN)/python tools/system-deps
 	@touch $@
 
 env: preflight $(VENV)/.installed
+
+system-deps: env
+	@PYTHON=$(BIN)/python tools/system-deps
 
 course: env
 	@echo "==> 1/5 checking the question bank"
@@ -53,9 +66,15 @@ course: env
 	@echo "  student releases:         assignments/release/<assignment>/"
 	@echo "  next: see README.md (instructors, students, graders) or book/instructor-guide.md"
 
-test: env node_modules/.installed
+test: env node_modules/.installed $(VENV)/.system-deps
 	@echo "==> running the test suite"
 	@python -m pytest
+
+dist: env
+	@echo "==> building the coursekit wheel into dist/"
+	@rm -rf build
+	@$(PIP) wheel --no-deps --wheel-dir dist .
+	@ls dist/coursekit-*.whl
 
 lint: env
 	@ruff check src tests benchmarks book/plugins

@@ -22,15 +22,27 @@ def repo() -> Path:
     return REPO
 
 
+def _playwright_chromium() -> str | None:
+    """Playwright's own Chromium, where `python -m playwright install chromium` downloaded it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        path = pw.chromium.executable_path
+    return path if path and os.access(path, os.X_OK) else None
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    """Debian's Chromium; browser tests fail (not skip) without it unless told to skip."""
+    """A real Chromium: COURSEKIT_CHROMIUM, Debian's `chromium`, or Playwright's download. Never a skip."""
     path = os.environ.get("COURSEKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = path or _playwright_chromium()
     if path:
         return path
-    if os.environ.get("COURSEKIT_SKIP_BROWSER") == "1":
-        pytest.skip("COURSEKIT_SKIP_BROWSER=1: browser tests skipped")
-    pytest.fail("browser tests need Chromium: `apt-get install chromium` (or set COURSEKIT_CHROMIUM=/path)")
+    pytest.fail(
+        "browser tests need Chromium: run `make test` (it installs one), `sudo tools/system-deps chromium`, "
+        "or set COURSEKIT_CHROMIUM=/path/to/chromium",
+        pytrace=False,
+    )
 
 
 CHROMIUM_ARGS = [

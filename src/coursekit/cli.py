@@ -165,6 +165,16 @@ def main(argv: list[str] | None = None) -> int:
     except CourseError as e:
         print(f"coursekit: {e}", file=sys.stderr)
         return e.exit_code
+    except ModuleNotFoundError as e:
+        if (e.name or "").partition(".")[0] == "coursekit":
+            raise  # a broken install of coursekit itself: a developer needs the traceback
+        # `pip install coursekit` is the lean student install; every command here needs the instructor tools.
+        print(
+            f"coursekit {args.command}: needs the instructor and grader tools (Python package '{e.name}' is "
+            "missing): pip install 'coursekit[course]'",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         print("coursekit: interrupted; nothing was left half-written.", file=sys.stderr)
         return 130

@@ -209,7 +209,7 @@ def test_practice_by_keyboard(open_quiz, questions, kind):
 @pytest.mark.parametrize("model", ("static", "myst"))
 @pytest.mark.parametrize("kind", TYPES)
 def test_practice_works_without_a_kernel(open_quiz, questions, kind, model):
-    """In the static book (a get-only model, or MyST's: no save_changes, inside a shadow root) does each type
+    """In the static book (a get-only model, or MyST's: save_changes/off/send throw, in a shadow root) does each type
     work by mouse and by keyboard, give feedback, reset, and pass axe?"""
     q = questions[kind]
     page = open_quiz(q, kind=model)

@@ -3,7 +3,9 @@
 The content build (``jupyter book build --site --strict``) proves the book is valid and writes the
 MyST AST of every page to ``_build/site/content``. The HTML build needs the book theme, which
 Jupyter Book 2 downloads from the MyST template service: without network that step is reported in
-one line and skipped, because the content build is already complete.
+one line (naming the offline options) and skipped, because the content build is already complete.
+The HTML step executes too: mystmd rebuilds the pages for it, and without ``--execute`` the executed
+pages (the timeline) would reach the site with empty outputs.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def build_book(
     _check_node(env)
     outputs: dict[str, Path] = {}
     if html_only:
-        outputs = {"content": book / "_build" / "site" / "content", **_build_html(book, env)}
+        outputs = {"content": book / "_build" / "site" / "content", **_build_html(book, env, execute)}
         _print_outputs(outputs)
         return outputs
     with _root_config(env) if execute else _nothing():
@@ -70,7 +72,7 @@ def build_book(
     if html and theme_offline:
         _say_no_theme(book)
     elif html:
-        outputs.update(_build_html(book, env))
+        outputs.update(_build_html(book, env, execute))
     _print_outputs(outputs)
     return outputs
 
@@ -199,13 +201,15 @@ def _raise_on_problems(run: Run, book: Path, *, allow_exit: bool) -> None:
 def _say_no_theme(book: Path) -> None:
     print(
         "coursekit: the HTML site was not built: the book theme cannot be downloaded here (no network). "
-        f"The checked content build is in {book / '_build' / 'site'}; run `coursekit book` on a machine with "
-        "internet access to get the HTML."
+        f"The checked content build is in {book / '_build' / 'site'}. For the HTML, run `coursekit book` with "
+        f"internet access, or offline: copy the book theme into {book / '_build/templates/site/myst/book-theme'} "
+        "or set `site: template: <local theme folder>` in myst.yml (see the instructor guide)."
     )
 
 
-def _build_html(book: Path, env: dict[str, str]) -> dict[str, Path]:
-    run = _jupyter_book(["build", "--html"], book, env)
+def _build_html(book: Path, env: dict[str, str], execute: bool = True) -> dict[str, Path]:
+    with _root_config(env) if execute else _nothing():
+        run = _jupyter_book(["build", "--html"] + (["--execute"] if execute else []), book, env)
     if run.code != 0 and _OFFLINE.search(run.text):
         _say_no_theme(book)
         return {}

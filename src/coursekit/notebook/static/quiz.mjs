@@ -281,6 +281,15 @@ function feedbackNodes(q, result) {
   ];
 }
 
+/** Call an optional model method; a missing or throwing one (MyST's static model) is not an error. */
+function tryModel(model, method, ...args) {
+  try {
+    if (typeof model[method] === "function") model[method](...args);
+  } catch {
+    // nothing to sync without a kernel
+  }
+}
+
 function render({ model, el }) {
   const q = model.get("question") || {};
   const graded = model.get("mode") === "graded";
@@ -305,7 +314,9 @@ function render({ model, el }) {
   function commit(v) {
     current = v;
     if (typeof model.set === "function") model.set("value", v);
-    if (typeof model.save_changes === "function") model.save_changes(); // absent in static pages
+    // MyST's static site (@myst-theme/anywidget) has save_changes, off and send, but they THROW
+    // ("not implemented yet"), and other hosts may lack them: feedback must never depend on them.
+    tryModel(model, "save_changes");
     reflect();
     actions.sync();
   }
@@ -357,15 +368,11 @@ function render({ model, el }) {
     actions.sync();
   };
   const onStatus = () => graded && showStatus();
-  if (typeof model.on === "function") {
-    model.on("change:value", onValue);
-    model.on("change:status", onStatus);
-  }
+  tryModel(model, "on", "change:value", onValue);
+  tryModel(model, "on", "change:status", onStatus);
   return () => {
-    if (typeof model.off === "function") {
-      model.off("change:value", onValue);
-      model.off("change:status", onStatus);
-    }
+    tryModel(model, "off", "change:value", onValue);
+    tryModel(model, "off", "change:status", onStatus);
   };
 }
 
