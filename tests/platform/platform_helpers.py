@@ -58,6 +58,7 @@ def wrong(q):
 
 def answer_sets(questions) -> dict[str, dict]:
     """Named answer sets for a mixed class: all right, all wrong, alternating, and half answered."""
+    questions = [q for q in questions if q.type != "written"]  # a written response is typed in its cell, not here
     return {
         "right": {q.id: right(q) for q in questions},
         "wrong": {q.id: wrong(q) for q in questions},
