@@ -66,6 +66,35 @@ def _cmd_audit(args) -> int:
     return report.exit_code
 
 
+def _cmd_report(args) -> int:
+    from .grading.report_run import report_assignments
+
+    done = report_assignments(
+        assignments=args.assignments,
+        section=args.section,
+        roster=args.roster,
+        students=args.student or None,
+        names=args.names,
+        out=args.out,
+        html=not args.no_html,
+    )
+    for written in done:
+        print(written.text)
+        files = [str(p) for p in (written.html, written.csv) if p is not None]
+        print(f"\nwrote {' and '.join(files)}\n")
+    return 0
+
+
+REPORT_HELP = """Item analysis of graded assignments, from the gradebook and the answers as handed in (no kernel).
+Per question: facility (mean score / points), discrimination (corrected item-total r and the
+upper-lower 27 % index), what students chose (key marked), blanks; per quiz: the score spread
+and reliability (Cronbach's alpha, KR-20 for 0/1 items). Questions are flagged, with the reason,
+when too easy (> 0.9), too hard (< 0.2), weakly or negatively discriminating (< 0.2), when a
+distractor was never chosen, or when the top group preferred a distractor to the key.
+Writes REPORTS/<assignment>.html (plots, shareable: no names unless --names) and .csv.
+Sections come from a roster CSV (columns: id, section; default assignments/roster.csv)."""
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="coursekit",
@@ -116,6 +145,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     a.add_argument("assignment")
     a.set_defaults(func=_cmd_audit)
+
+    rp = sub.add_parser(
+        "report",
+        help="item analysis after grading: which questions worked (terminal table, HTML with plots, CSV)",
+        description=REPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rp.add_argument("assignments", nargs="+", metavar="ASSIGNMENT", help="graded assignment(s) to analyse")
+    rp.add_argument("--section", help="only the students of this section (from the roster)")
+    rp.add_argument("--roster", type=Path, metavar="CSV", help="roster with id and section columns")
+    rp.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
+    rp.add_argument("--names", action="store_true", help="list students by name in the HTML (never in plots)")
+    rp.add_argument("--out", type=Path, metavar="REPORTS", help="folder for the files (default assignments/reports)")
+    rp.add_argument("--no-html", action="store_true", help="only the terminal table and the CSV")
+    rp.set_defaults(func=_cmd_report)
     return p
 
 
