@@ -87,7 +87,10 @@ CANVAS_TYPES = ("single", "multiple", "numeric", "text", "matching", "ordering",
 
 def quiz_text(title: str, description: str, questions: list, notes: list[str]) -> str:
     """The bank questions as text2qti's plain-text quiz format."""
-    parts = [_block("Quiz title:", title), _block("Quiz description:", description), "Shuffle answers: false", ""]
+    parts = [_block("Quiz title:", title or "Quiz")]
+    if description.strip():
+        parts.append(_block("Quiz description:", description))
+    parts += ["Shuffle answers: false", ""]
     for n, q in enumerate(questions, start=1):
         head = f"Title: {q.id}\nPoints: {q.points:g}\n" + _block(f"{n}.", q.prompt)
         feedback = _block("...", q.explanation) if getattr(q, "explanation", None) else ""
