@@ -6,7 +6,7 @@ import csv
 import io
 import math
 
-from .report import ItemReport, Report
+from .report import MIN_STUDENTS, ItemReport, Report
 
 HEADER = ("#", "question", "type", "pts", "facility", "r item-rest", "upper-lower", "blank", "flags")
 
@@ -32,7 +32,10 @@ def score_line(report: Report) -> str:
 
 def reliability_line(report: Report) -> str:
     name = "KR-20 (Cronbach's alpha, 0/1 items)" if report.kr20 else "Cronbach's alpha"
-    return f"Reliability: {name} = {fmt(report.alpha)}, from {report.n} students and {len(report.items)} questions"
+    caveat = " (too few students to mean anything)" if report.n < MIN_STUDENTS else ""
+    return (
+        f"Reliability: {name} = {fmt(report.alpha)}, from {report.n} students and {len(report.items)} questions{caveat}"
+    )
 
 
 def _row(i: int, r: ItemReport) -> tuple[str, ...]:
