@@ -82,6 +82,55 @@ def _cmd_audit(args) -> int:
     return report.exit_code
 
 
+def _cmd_report(args) -> int:
+    from .grading.report_run import report_assignments
+
+    done = report_assignments(
+        assignments=args.assignments,
+        section=args.section,
+        roster=args.roster,
+        students=args.student or None,
+        names=args.names,
+        out=args.out,
+        html=not args.no_html,
+    )
+    for written in done:
+        print(written.text)
+        files = [str(p) for p in (written.html, written.csv) if p is not None]
+        print(f"\nwrote {' and '.join(files)}\n")
+    return 0
+
+
+def _cmd_export_bank(args) -> int:
+    from .grading.export_bank import export_bank
+
+    for done in export_bank(target=args.target, names=args.quizzes or None, out=args.out):
+        print(f"{done.source.name}: {len(done.source.questions)} question(s) -> {done.path}")
+        for note in done.notes:
+            print(f"  {note}")
+    return 0
+
+
+def _cmd_export_grades(args) -> int:
+    from .grading.export_grades import export_grades
+
+    done = export_grades(assignments=args.assignments, to=args.to, out=args.out, roster=args.roster)
+    for line in done.gaps:
+        print(f"note: {line}")
+    print(f"{len(done.sheet.students)} student(s), {len(done.sheet.assignments)} assignment(s) -> {done.path}")
+    return 0
+
+
+REPORT_HELP = """Item analysis of graded assignments, from the gradebook and the answers as handed in (no kernel).
+Per question: facility (mean score / points), discrimination (corrected item-total r and the
+upper-lower 27 % index), what students chose (key marked), blanks; per quiz: the score spread
+and reliability (Cronbach's alpha, KR-20 for 0/1 items). Questions are flagged, with the reason,
+when too easy (> 0.9), too hard (< 0.2), weakly or negatively discriminating (< 0.2), when a
+distractor was never chosen, or when the top group preferred a distractor to the key.
+Writes REPORTS/<assignment>.html (plots, shareable: no names unless --names) and .csv.
+Sections come from a roster CSV (columns: id, section; default assignments/roster.csv)."""
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="coursekit",
@@ -148,7 +197,59 @@ def _parser() -> argparse.ArgumentParser:
     )
     a.add_argument("assignment")
     a.set_defaults(func=_cmd_audit)
+
+    rp = sub.add_parser(
+        "report",
+        help="item analysis after grading: which questions worked (terminal table, HTML with plots, CSV)",
+        description=REPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rp.add_argument("assignments", nargs="+", metavar="ASSIGNMENT", help="graded assignment(s) to analyse")
+    rp.add_argument("--section", help="only the students of this section (from the roster)")
+    rp.add_argument("--roster", type=Path, metavar="CSV", help="roster with id and section columns")
+    rp.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
+    rp.add_argument("--names", action="store_true", help="list students by name in the HTML (never in plots)")
+    rp.add_argument("--out", type=Path, metavar="REPORTS", help="folder for the files (default assignments/reports)")
+    rp.add_argument("--no-html", action="store_true", help="only the terminal table and the CSV")
+    rp.set_defaults(func=_cmd_report)
+    _export_parser(sub)
     return p
+
+
+def _export_parser(sub) -> None:
+    ex = sub.add_parser(
+        "export",
+        help="the bank as Canvas QTI or Moodle XML, or the grades as an LMS gradebook CSV",
+        description="Export the question bank to an LMS (one file per quiz or practice set, in "
+        "assignments/exports/), or nbgrader's grades as the LMS's gradebook import CSV.",
+    )
+    targets = ex.add_subparsers(dest="target", metavar="TARGET", required=True)
+    for target, what in (("canvas", "QTI 1.2 zips for Canvas (Classic and New Quizzes)"), ("moodle", "Moodle XML")):
+        t = targets.add_parser(
+            target,
+            help=f"the bank as {what}",
+            description=f"Write the bank as {what}. "
+            "Prints one line per question the target cannot represent, saying what was done.",
+        )
+        t.add_argument(
+            "quizzes",
+            nargs="*",
+            metavar="QUIZ",
+            help="assignment names or practice/<set> (default: every graded quiz and practice set)",
+        )
+        t.add_argument("--out", type=Path, metavar="DIR", help=f"folder (default assignments/exports/{target})")
+        t.set_defaults(func=_cmd_export_bank)
+    gr = targets.add_parser(
+        "grades",
+        help="nbgrader's grades as a Canvas or Moodle gradebook import CSV",
+        description="One line per student, one column per assignment, and the total. "
+        "Students who never submitted get an empty cell (not 0) and are listed.",
+    )
+    gr.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
+    gr.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the LMS to import into")
+    gr.add_argument("--roster", type=Path, metavar="CSV", help="roster with sections and SIS ids (optional)")
+    gr.add_argument("--out", type=Path, metavar="FILE", help="default assignments/exports/grades-<lms>.csv")
+    gr.set_defaults(func=_cmd_export_grades)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,69 @@
+"""`coursekit export grades`: nbgrader's real gradebook as Canvas and Moodle import CSVs, non-submitters kept apart."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
+import quiz_course as qc  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The mini quiz graded for three students: one full marks, one zero, and 'absent' who never submitted."""
+    root = qc.build(tmp_path_factory.mktemp("grades") / "course")
+    qc.hand_in(root, "full", qc.KEY)
+    qc.hand_in(root, "zero", qc.WRONG)
+    assignments = root / "assignments"
+    args = ["db", "student", "add", "absent", "--first-name=Min", "--last-name=Park", "--email=min@example.edu"]
+    qc.must(qc.run([str(qc.BIN / "nbgrader"), *args], assignments))
+    qc.must(qc.run([str(qc.BIN / "coursekit"), "grade", qc.QUIZ, "--quiet"], assignments))
+    (assignments / "roster.csv").write_text(
+        "id,section,sis_user_id\nfull,A,1001\nzero,B,1002\nabsent,A,1003\nlate,B,1004\n"
+    )
+    return root
+
+
+def export(root: Path, lms: str) -> tuple[list[dict], str]:
+    done = qc.must(qc.run([str(qc.BIN / "coursekit"), "export", "grades", qc.QUIZ, "--to", lms], root / "assignments"))
+    text = (root / "assignments" / "exports" / f"grades-{lms}.csv").read_text()
+    return list(csv.DictReader(io.StringIO(text))), done.stdout
+
+
+def test_canvas_gradebook_csv(course):
+    """Does the Canvas CSV have Canvas's columns, points possible, a score of 0 for 'zero' and an empty cell
+    (not 0) for 'absent', who is also listed?"""
+    rows, out = export(course, "canvas")
+    assert list(rows[0]) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", qc.QUIZ, "Final Points"]
+    by_login = {r["SIS Login ID"]: r for r in rows[1:]}
+    assert rows[0]["Student"] == "Points Possible" and rows[0][qc.QUIZ] == f"{sum(qc.POINTS.values()):g}"
+    assert by_login["full"][qc.QUIZ] == f"{sum(qc.POINTS.values()):g}" and by_login["full"]["Section"] == "A"
+    assert by_login["zero"][qc.QUIZ] == "0" and by_login["zero"]["SIS User ID"] == "1002"
+    assert by_login["absent"][qc.QUIZ] == "" and by_login["absent"]["Student"] == "Park, Min"
+    assert by_login["late"][qc.QUIZ] == ""  # in the roster only: kept, never dropped
+    assert "never submitted" in out and "absent" in out and "not in nbgrader's gradebook" in out and "late" in out
+
+
+def test_moodle_gradebook_csv(course):
+    """Does the Moodle CSV identify students by username and email, and keep non-submitters empty?"""
+    rows, _ = export(course, "moodle")
+    assert list(rows[0])[:5] == ["First name", "Last name", "Username", "Email address", "ID number"]
+    by_user = {r["Username"]: r for r in rows}
+    assert by_user["absent"]["Email address"] == "min@example.edu" and by_user["absent"][qc.QUIZ] == ""
+    assert by_user["zero"][qc.QUIZ] == "0" and by_user["full"]["Total"] == f"{sum(qc.POINTS.values()):g}"
+
+
+def test_unknown_assignment_is_one_clear_line(course):
+    """Is an assignment the gradebook does not have refused in one line naming the ones it has?"""
+    done = qc.run([str(qc.BIN / "coursekit"), "export", "grades", "nope", "--to", "canvas"], course / "assignments")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"coursekit: the gradebook has no assignment 'nope' (it has: {qc.QUIZ})"
+    ]
