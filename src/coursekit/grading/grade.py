@@ -79,18 +79,38 @@ def _run_batch(app, assignment: str, plan, students: list[str] | None, *, progre
     start = time.monotonic()
     with Journal(Path(app.coursedir.root), assignment) as journal:
         journal.recover(app.coursedir)
-        with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb, deferred_commits(gb) as commit:
-            batch = open_batch(converter, gb, assignment, steps)
-            run = _Chunks(batch, journal, report, commit)
-            bar = Progress(len(todo), enabled=progress)
-            for student in todo:
-                run.grade(student)
-                bar.update(len(report.graded), len(report.failed), len(report.skipped))
-            run.commit()
-            bar.close(len(report.graded), len(report.failed), len(report.skipped))
+        with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+            if converter.create_student:
+                _create_students(gb, todo)
+            with deferred_commits(gb) as commit:
+                batch = open_batch(converter, gb, assignment, steps)
+                run = _Chunks(batch, journal, report, commit)
+                bar = Progress(len(todo), enabled=progress)
+                for student in todo:
+                    run.grade(student)
+                    bar.update(len(report.graded), len(report.failed), len(report.skipped))
+                run.commit()
+                bar.close(len(report.graded), len(report.failed), len(report.skipped))
     report.seconds = time.monotonic() - start
     report.timings = batch.timings.per_submission()
     return report
+
+
+def _create_students(gb, students: list[str]) -> None:
+    """Add the missing students now, each committed at once. Inside a chunk, a new student's row would stay
+    uncommitted for a while, and another grader (say `nbgrader autograde` of another quiz on a shared PostgreSQL
+    gradebook) adding the same student meanwhile would fail on the duplicate."""
+    from nbgrader.api import InvalidEntry, MissingEntry
+
+    for student in students:
+        try:
+            gb.find_student(student)
+        except MissingEntry:
+            try:
+                gb.add_student(student)
+            except InvalidEntry:  # another grader added it between our look and our insert
+                gb.db.rollback()
+                gb.find_student(student)
 
 
 class _Chunks:
