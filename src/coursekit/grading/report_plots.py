@@ -1,8 +1,8 @@
 """The item report's plots, drawn with matplotlib as inline SVG: score histogram, facility vs discrimination,
 and one bar chart per question of what students chose. No plot ever shows a student's name or id.
 
-Option charts are labelled directly (no axes): axes and ticks cost most of matplotlib's drawing time,
-and a reader wants the option text next to its bar anyway.
+Option charts are plain SVG bars labelled directly (see options_svg): a reader wants the option text next to
+its bar, and there is one chart per question.
 """
 
 from __future__ import annotations
@@ -78,24 +78,41 @@ def scatter_svg(report: Report) -> str:
     return to_svg(fig, f"Facility against discrimination for {len(points)} questions; flagged: {flagged}")
 
 
+ROW = 20  # pixels per bar in an option chart
+LABEL_W, BAR_W = 300, 260  # label column and the bar for 100 %
+
+
 def options_svg(r: ItemReport) -> str | None:
-    """Bars of the share of students who chose each choice, slot by slot, the key in blue; None without choices."""
+    """Bars of the share of students who chose each choice, slot by slot, the key in blue; None without choices.
+
+    Drawn as plain SVG (rectangles and text), not with matplotlib: a report has one chart per question,
+    and matplotlib's figure and axes machinery cost about 25 ms each for what is a list of bars.
+    """
     if r.options is None or not any(slot.choices for slot in r.options.slots):
         return None
     rows = _bar_rows(r)
-    fig = _figure(6.4, 0.26 * len(rows) + 0.2)
-    ax = fig.add_axes((0.42, 0.01, 0.46, 0.98))
-    ax.set_axis_off()
-    for i, (text, share, key, heading) in enumerate(rows):
-        if heading:
-            ax.text(-0.02, i, text, ha="right", va="center", fontsize=FONT, fontweight="bold", color=INK)
-            continue
-        ax.barh([i], [share], height=0.7, color=KEY if key else OTHER)
-        ax.text(-0.02, i, text + (" (key)" if key else ""), ha="right", va="center", fontsize=FONT, color=INK)
-        ax.text(share + 0.01, i, f"{share:.0%}", va="center", fontsize=FONT, color=INK)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    return to_svg(fig, f"What students chose for {r.item.id}; the key is marked")
+    height, width = ROW * len(rows) + 4, LABEL_W + BAR_W + 50
+    parts = [_svg_row(i, *row) for i, row in enumerate(rows)]
+    label = escape(f"What students chose for {r.item.id}; the key is marked")
+    return (
+        f'<svg role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" font-size="12" font-family="sans-serif">'
+        + "".join(parts)
+        + "</svg>"
+    )
+
+
+def _svg_row(i: int, text: str, share: float, key: bool, heading: bool) -> str:
+    y = i * ROW + ROW // 2 + 2
+    if heading:
+        return f'<text x="{LABEL_W - 6}" y="{y}" text-anchor="end" dominant-baseline="middle" font-weight="bold" fill="{INK}">{escape(text)}</text>'  # noqa: E501
+    label = escape(text + (" (key)" if key else ""))
+    bar = max(share * BAR_W, 0.5)
+    return (
+        f'<text x="{LABEL_W - 6}" y="{y}" text-anchor="end" dominant-baseline="middle" fill="{INK}">{label}</text>'
+        f'<rect x="{LABEL_W}" y="{i * ROW + 3}" width="{bar:.1f}" height="{ROW - 6}" fill="{KEY if key else OTHER}"/>'
+        f'<text x="{LABEL_W + bar + 4:.1f}" y="{y}" dominant-baseline="middle" fill="{INK}">{share:.0%}</text>'
+    )
 
 
 def _bar_rows(r: ItemReport) -> list[tuple[str, float, bool, bool]]:
