@@ -81,14 +81,25 @@ class Meter:
         return fit
 
 
-def payload_bytes(value) -> int:
-    """Bytes of text in a message's content (strings at any depth, as UTF-8)."""
+def payload_bytes(msg_type: str, content: dict) -> int:
+    """Bytes of output a kernel message carries: a stream's text, an error's traceback, displayed data."""
+    if msg_type == "stream":
+        return _bytes(content.get("text"))
+    if msg_type == "error":
+        return _bytes([content.get("ename"), content.get("evalue"), content.get("traceback")])
+    if msg_type.startswith("comm"):
+        return _bytes(content.get("data"))
+    return _bytes(content.get("data")) + _bytes(content.get("metadata"))
+
+
+def _bytes(value) -> int:
+    """UTF-8 bytes of the strings in ``value``, at any depth."""
     if isinstance(value, str):
         return len(value.encode("utf-8", "surrogatepass"))
     if isinstance(value, dict):
-        return sum(payload_bytes(v) for v in value.values())
+        return sum(_bytes(v) for v in value.values())
     if isinstance(value, list | tuple):
-        return sum(payload_bytes(v) for v in value)
+        return sum(_bytes(v) for v in value)
     return 0
 
 

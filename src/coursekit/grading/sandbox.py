@@ -37,6 +37,19 @@ class _Halted(Exception):
     """A limit stopped the notebook (the reason is in the Meter)."""
 
 
+def autograde_preprocessors(*first) -> list:
+    """nbgrader's autograde steps with Execute replaced by SandboxedExecute and ``first`` just before it.
+
+    For a course's nbgrader_config.py:
+    ``c.Autograde.autograde_preprocessors = autograde_preprocessors()``.
+    """
+    from nbgrader.converters import Autograde
+
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].make_dynamic_default())
+    i = steps.index(Execute)
+    return [*steps[:i], *first, SandboxedExecute, *steps[i + 1 :]]
+
+
 def already_scored(resources) -> bool:
     """The contract with the kernel-free quiz scorer that runs just before this preprocessor."""
     return bool((resources or {}).get("coursekit", {}).get("scored"))
@@ -161,7 +174,7 @@ class SandboxedExecute(Execute):
         if self.meter.reason:
             return None  # the kernel is being killed: nothing more is recorded
         if msg["msg_type"] in COUNTED:
-            fit = self.meter.spend(payload_bytes(msg["content"]))
+            fit = self.meter.spend(payload_bytes(msg["msg_type"], msg["content"]))
             if fit is not None:
                 self._keep_head(msg, cell, cell_index, fit)
                 self._halt(self.meter.limits.output_reason(), cancel=True)
