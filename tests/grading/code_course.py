@@ -24,8 +24,6 @@ SECRET = "KEY-3f9c-never-in-feedback"  # the bank's key: no kernel may read it
 
 LIMITS = {"wall_seconds": 10, "memory_mb": 1024, "output_bytes": 1_000_000, "max_processes": 32}
 CONFIG = """\
-from coursekit.grading.sandbox import autograde_preprocessors
-
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "code"
 c.Execute.timeout = 30
@@ -105,9 +103,12 @@ def source_notebook() -> nbformat.NotebookNode:
 
 
 def config(*, sandboxed: bool = True, **limits) -> str:
-    autograde = "c.Autograde.autograde_preprocessors = autograde_preprocessors()" if sandboxed else ""
+    autograde = (
+        "from coursekit.grading.sandbox import autograde_preprocessors\n"
+        "c.Autograde.autograde_preprocessors = autograde_preprocessors()"
+    )
     lines = [f"c.SandboxedExecute.{k} = {v!r}" for k, v in {**LIMITS, **limits}.items()]
-    return CONFIG.format(autograde=autograde, limits="\n".join(lines))
+    return CONFIG.format(autograde=autograde if sandboxed else "", limits="\n".join(lines))
 
 
 def make_course(repo: Path, *, sandboxed: bool = True) -> Path:

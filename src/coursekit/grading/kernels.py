@@ -21,6 +21,7 @@ takes none.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import tempfile
@@ -31,7 +32,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from .limits import Limits
 from .sandbox import SandboxedExecute, already_scored
-from .sandbox_kernel import new_manager
+from .sandbox_kernel import SandboxKernelManager, new_manager
 
 STARTUP_TIMEOUT = 60
 
@@ -77,6 +78,7 @@ class NextKernel:
         self._pending = None  # (plan, concurrent future of a started AsyncKernelManager)
         self._lock = threading.Lock()
         self._folder: str | None = None  # where an unsandboxed kernel waits for its notebook
+        self._retiring: set = set()  # shutdowns in flight: release() waits for them (they remove boxes)
 
     @property
     def folder(self) -> str:
@@ -119,11 +121,18 @@ class NextKernel:
                 self._pending = (plan, self.loop.run(_start(plan, folder, config)))
 
     def retire(self, km) -> None:
-        """Shut a used kernel down in the background (nbclient would wait for it)."""
-        self.loop.run(_stop(km))
+        """Shut a used kernel down in the background (nbclient would wait for it); a sandboxed one is killed."""
+        future = self.loop.run(_stop(km, now=isinstance(km, SandboxKernelManager)))
+        with self._lock:
+            self._retiring.add(future)
+        future.add_done_callback(self._retired)
+
+    def _retired(self, future) -> None:
+        with self._lock:
+            self._retiring.discard(future)
 
     def release(self) -> None:
-        """Shut down the kernel waiting for work (end of a grading run)."""
+        """Shut down the kernel waiting for work and wait for used ones to be gone (end of a grading run)."""
         with self._lock:
             pending, self._pending = self._pending, None
         if pending is not None:
@@ -132,6 +141,9 @@ class NextKernel:
                 self.loop.run(_stop(km, now=True)).result(timeout=30)  # it never ran any code: no need to wait
             except Exception:
                 pass
+        with self._lock:
+            retiring = list(self._retiring)
+        concurrent.futures.wait(retiring, timeout=30)
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None

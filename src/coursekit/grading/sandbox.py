@@ -14,7 +14,6 @@ set by the quiz scorer that runs just before) is returned unchanged and starts n
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Integer, default
 
 from . import bwrap
 from .limits import Limits, Meter, annotate_errors, mark_not_run, payload_bytes, stopped_output
@@ -64,6 +63,11 @@ class SandboxedExecute(Execute):
     max_processes = Integer(64, help="Processes and threads the kernel may run at once.").tag(config=True)
     submission_mb = Integer(100, help="Largest submission copied into the sandbox, in MB.").tag(config=True)
     disk_mb = Integer(256, help="Largest file the kernel may write, and the size of its /tmp, in MB.").tag(config=True)
+
+    @default("shutdown_kernel")
+    def _kill_when_done(self) -> str:
+        # Nothing a sandboxed kernel leaves behind is kept, so there is nothing to wait for: it is killed.
+        return "immediate"
 
     def limits(self) -> Limits:
         names = ("wall_seconds", "memory_mb", "output_bytes", "max_processes", "submission_mb", "disk_mb")
@@ -133,7 +137,7 @@ class SandboxedExecute(Execute):
         if resources is not None and self.meter.reason:
             resources.setdefault("coursekit", {})["stopped"] = self.meter.reason
             who = resources.get("nbgrader", {}).get("student", "")
-            self.log.log(logging.WARNING, "%sstopped: %s", f"{who}: " if who else "", self.meter.reason)
+            self.log.warning("%sstopped: %s", f"{who}: " if who else "", self.meter.reason)
 
     # --- limits while cells run ---------------------------------------------------------------
 

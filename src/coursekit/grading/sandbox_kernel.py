@@ -56,6 +56,14 @@ class SandboxKernelManager(AsyncKernelManager):
         with suppress(OSError):
             provisioner.process.kill()
 
+    async def _async_kill_kernel(self, restart: bool = False) -> None:
+        # A SIGKILLed sandbox is gone within milliseconds; jupyter_client would poll for it every 0.1 s.
+        if self.has_kernel:
+            self.kill_now()
+            with suppress(Exception):
+                self.provisioner.process.wait(timeout=5)
+        await super()._async_kill_kernel(restart=restart)
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         try:
             await super()._async_cleanup_resources(restart=restart)
