@@ -10,7 +10,7 @@ import pytest
 
 from coursekit.grading import bwrap
 from coursekit.grading.limits import Limits, Meter, annotate_errors, payload_bytes, stopped_output
-from coursekit.grading.workspace import Box, TooLarge
+from coursekit.grading.workspace import Box, TooLarge, sweep_stale
 
 
 @pytest.fixture
@@ -87,14 +87,16 @@ def test_launcher_closes_inherited_files_and_sets_limits(tmp_path):
 
 
 def test_python_paths_never_hold_the_course(tmp_path, monkeypatch):
-    """Is a sys.path folder that holds (or lies in) the course left out of the sandbox, and Python kept?"""
+    """Is a sys.path folder that holds (or lies in) the course, or holds the working folder, left out?"""
     course = tmp_path / "repo" / "assignments"
     (course / "bank").mkdir(parents=True)
     (tmp_path / "repo" / "src").mkdir()
-    extra = [str(tmp_path / "repo"), str(course / "bank"), str(tmp_path / "repo" / "src")]
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    extra = [str(tmp_path / "repo"), str(course / "bank"), str(tmp_path / "repo" / "src"), "", str(tmp_path)]
     monkeypatch.setattr(sys, "path", [*sys.path, *extra])
     paths = bwrap.python_paths([str(course)])
-    assert str(tmp_path / "repo") not in paths and str(course / "bank") not in paths
+    assert not {str(tmp_path / "repo"), str(course / "bank"), str(tmp_path / "work"), str(tmp_path)} & set(paths)
     assert str(tmp_path / "repo" / "src") in paths
     assert any(sys.prefix == p or sys.prefix.startswith(p + "/") for p in [*paths, "/usr"])
 
@@ -123,3 +125,16 @@ def test_warning_names_the_tool_and_how_to_get_it():
     line = bwrap.Isolation(None, privileged=True, problem="was not found").warning()
     assert "\n" not in line and "NOT isolated" in line and "apt-get install bubblewrap" in line
     assert bwrap._isolation("no-such-bwrap-tool", os.environ["PATH"], os.geteuid() == 0).tool is None
+
+
+def test_boxes_of_a_killed_grader_are_swept():
+    """Is a box whose grading process is gone removed, and a box of a live grader kept?"""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan, mine = Box.create(), Box.create()
+    try:
+        (orphan.root / "owner").write_text(f"{done.stdout.strip()} 1")  # that process has exited
+        assert sweep_stale() >= 1
+        assert not orphan.root.exists() and mine.root.exists()
+    finally:
+        orphan.remove()
+        mine.remove()

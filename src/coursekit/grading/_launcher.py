@@ -16,7 +16,10 @@ PR_SET_NO_NEW_PRIVS = 38
 
 def _limit(which: int, value: int) -> None:
     if value > 0:
-        resource.setrlimit(which, (value, value))
+        try:  # noqa: SIM105 (contextlib would be one more import before every kernel)
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):  # a platform without this limit (macOS has no RLIMIT_AS to speak of)
+            pass
 
 
 def _no_new_privileges() -> None:

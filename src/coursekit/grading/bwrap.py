@@ -106,6 +106,8 @@ def kernel_env(iso: Isolation, box: Box, given: dict) -> dict:
         "HOME": home,
         "TMPDIR": home,
         "LANG": "C.UTF-8",
+        "USER": "student",  # the kernel's uid has no name; some libraries ask for one
+        "LOGNAME": "student",
         "PYTHONDONTWRITEBYTECODE": "1",
         "MALLOC_ARENA_MAX": "2",  # glibc reserves 64 MB of address space per arena: keep the memory limit honest
     }
@@ -157,18 +159,28 @@ def _parents(path: str, made: set[str]) -> list[str]:
 
 
 def python_paths(forbidden) -> list[str]:
-    """Folders the kernel's Python needs, read-only; none that holds (or lies in) a forbidden folder."""
-    prefixes = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix]
+    """Folders the kernel's Python needs, read-only.
+
+    The interpreter's prefixes, and the folders on sys.path (site-packages, an editable install's
+    ``src``); never one that holds or lies in a ``forbidden`` folder, nor one that holds the working
+    folder or the home folder (sys.path gets '' or a broad PYTHONPATH entry that way).
+    """
+    prefixes = {os.path.abspath(p) for p in (sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix)}
     bad = [os.path.realpath(f) for f in forbidden]
+    broad = [os.path.realpath(p) for p in (os.getcwd(), os.path.expanduser("~"))]
     kept: list[str] = []
-    for p in sorted({os.path.abspath(p) for p in [*prefixes, *sys.path] if p}, key=len):
+    for p in sorted(prefixes | {os.path.abspath(p) for p in sys.path if p}, key=len):
         real = os.path.realpath(p)
-        if not os.path.isdir(p) or _under(p, SYSTEM) or _under(p, kept) or any(_under(b, [real]) for b in bad):
+        if not os.path.isdir(p) or _under(p, SYSTEM) or _under(p, kept) or _holds(real, bad):
             continue
-        if p not in prefixes and _under(real, bad):
+        if p not in prefixes and (_under(real, bad) or _holds(real, broad)):
             continue
         kept.append(p)
     return kept
+
+
+def _holds(folder: str, paths) -> bool:
+    return any(_under(p, [folder]) for p in paths)
 
 
 def _under(path: str, roots) -> bool:

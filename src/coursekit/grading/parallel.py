@@ -210,7 +210,8 @@ class _ClassGrader:
 
         def factory(classes, exporter):
             key = f"autograde-{self.assignment}-{student}-{uuid.uuid4().hex[:8]}"
-            spec = kernel_side_spec(classes, exporter, token=self.token, prestart=self.prestart)
+            course = self.app.coursedir.root
+            spec = kernel_side_spec(classes, exporter, token=self.token, course=course, prestart=self.prestart)
             return RemoteKernelSide(self._submit, self.turn, spec, key, on_result=noted)
 
         def noted(resources) -> None:

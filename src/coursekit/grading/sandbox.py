@@ -26,7 +26,7 @@ from traitlets import Integer, default
 from . import bwrap
 from .limits import Limits, Meter, annotate_errors, mark_not_run, payload_bytes, stopped_output
 from .sandbox_kernel import SandboxKernelManager, new_manager, start_failure
-from .workspace import TooLarge
+from .workspace import TooLarge, sweep_stale
 
 COUNTED = {"stream", "display_data", "execute_result", "error", "update_display_data", "comm_open", "comm_msg"}
 _warned: set[str] = set()  # one "not isolated" line per process
@@ -74,8 +74,8 @@ class SandboxedExecute(Execute):
         return Limits(**{n: getattr(self, n) for n in names})
 
     def forbidden(self, folder: str = "") -> tuple[str, ...]:
-        """Folders that never enter the sandbox, nor any folder holding them, even as part of Python's path."""
-        return tuple(f for f in (CourseDirectory(config=self.config).root, os.getcwd(), folder) if f)
+        """The course and the notebook's folder: never in the sandbox, nor any folder in or around them."""
+        return tuple(os.path.abspath(f) for f in (CourseDirectory(config=self.config).root, folder) if f)
 
     def preprocess(self, nb, resources=None, km=None):
         if already_scored(resources):
@@ -121,10 +121,13 @@ class SandboxedExecute(Execute):
             raise RuntimeError(f"{start_failure(self.km)} ({e})") from None
 
     def _warn_if_not_isolated(self) -> None:
+        """Once per process: the one-line warning if kernels cannot be isolated, and old boxes swept."""
         iso = bwrap.isolation()
-        if iso.tool is None and iso.problem not in _warned:
+        if iso.problem not in _warned:
             _warned.add(iso.problem)
-            self.log.warning(iso.warning())
+            sweep_stale()
+            if iso.tool is None:
+                self.log.warning(iso.warning())
 
     def _stop_before_start(self, nb, resources, reason: str):
         self.meter.reason = reason

@@ -17,6 +17,7 @@ and ``c.SandboxedExecute`` settings as under plain ``nbgrader autograde``.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from . import kernels
 from .bwrap import isolation
 from .fastimport import without_iri_grammar
 from .sandbox import SandboxedExecute
+from .workspace import sweep_stale
 
 with without_iri_grammar():
     import nbformat
@@ -182,10 +184,16 @@ class SplitAutograde(Autograde):
             self.exporter.register_preprocessor(pp)
 
 
-def kernel_side_spec(classes: list, exporter, *, token: str, prestart: bool = True) -> KernelSide:
-    """The picklable description of ``classes`` for run_kernel_side."""
+def kernel_side_spec(classes: list, exporter, *, token: str, course: str, prestart: bool = True) -> KernelSide:
+    """The picklable description of ``classes`` for run_kernel_side.
+
+    The config names the ``course`` root outright: a worker runs in a folder of its own, and the
+    sandbox must know which folder never to let in.
+    """
     names = tuple(f"{c.__module__}.{c.__qualname__}" if isinstance(c, type) else c for c in classes)
-    return KernelSide(names, exporter.config, bool(exporter.optimistic_validation), prestart, token)
+    config = copy.deepcopy(exporter.config)
+    config.CourseDirectory.root = course
+    return KernelSide(names, config, bool(exporter.optimistic_validation), prestart, token)
 
 
 def warm_worker(log_path: str | None, course: str) -> bool:
@@ -207,4 +215,5 @@ def warm_worker(log_path: str | None, course: str) -> bool:
 
     nbformat.validate(nbformat.v4.new_notebook())  # builds the schema validator once
     iso = isolation()  # probed once per worker, before the first kernel
+    sweep_stale()  # boxes left by a worker that was killed
     return os.path.isdir(course), "" if iso.tool else iso.warning()

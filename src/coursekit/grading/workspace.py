@@ -2,8 +2,9 @@
 
 Layout of ``<tmp>/coursekit-sandbox-<id>/``: ``ipc/`` holds the kernel's Unix sockets and connection
 file, ``work/`` is the kernel's working folder (a copy of the submission), ``home/`` its HOME when
-there is no sandbox tool, ``kernel.log`` what the kernel printed outside any cell. Nothing is ever
-copied back; ``remove()`` deletes it all.
+there is no sandbox tool, ``kernel.log`` what the kernel printed outside any cell, ``owner`` the
+grading process. Nothing is ever copied back; ``remove()`` deletes it all, and ``sweep_stale()``
+the boxes of a grader that was killed.
 
 As root, every folder gets a uid of its own from ``UID_RANGE`` (the folder's name claims it, atomically),
 so the process limit counts this kernel's processes only. The copy takes regular files only: it never
@@ -77,7 +78,9 @@ class Box:
 def _claim() -> tuple[Path, int]:
     tmp = Path(tempfile.gettempdir())
     if os.geteuid() != 0:
-        return Path(tempfile.mkdtemp(prefix="coursekit-sandbox-")), -1
+        root = Path(tempfile.mkdtemp(prefix="coursekit-sandbox-"))
+        _sign(root)
+        return root, -1
     for _ in range(100):
         uid = random.randrange(*UID_RANGE)
         root = tmp / f"coursekit-sandbox-{uid}"
@@ -86,8 +89,43 @@ def _claim() -> tuple[Path, int]:
         except FileExistsError:
             continue
         root.chmod(0o711)  # the kernel's uid must traverse it (umask may have narrowed mkdir's mode)
+        _sign(root)
         return root, uid
     raise RuntimeError(f"no free sandbox uid in {UID_RANGE} after 100 tries: remove stale {tmp}/coursekit-sandbox-*")
+
+
+def _sign(root: Path) -> None:
+    """Write which process made the box, so that a box whose grader was killed can be swept later."""
+    (root / "owner").write_text(_identity(os.getpid()))
+
+
+def _identity(pid: int) -> str:
+    """A process id with its start time (a pid alone may be reused); '' if there is no such process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return f"{pid} {fields[19]}"
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return ""
+        except PermissionError:
+            pass
+        return str(pid)
+
+
+def sweep_stale() -> int:
+    """Remove the boxes of graders that died without cleaning up (a killed worker); returns how many."""
+    swept = 0
+    for root in Path(tempfile.gettempdir()).glob("coursekit-sandbox-*"):
+        try:
+            owner = (root / "owner").read_text()
+        except OSError:
+            continue  # being created right now, or not ours to judge
+        if owner and _identity(int(owner.split()[0])) != owner:
+            shutil.rmtree(root, ignore_errors=True)
+            swept += 1
+    return swept
 
 
 class _Budget:
