@@ -29,7 +29,7 @@ from .sandbox_kernel import SandboxKernelManager, new_manager, start_failure
 from .workspace import TooLarge, sweep_stale
 
 COUNTED = {"stream", "display_data", "execute_result", "error", "update_display_data", "comm_open", "comm_msg"}
-_warned: set[str] = set()  # one "not isolated" line per process
+_warned: set[str] = set()  # first use in this process: sweep old boxes, warn once if not isolated
 
 
 class _Halted(Exception):
