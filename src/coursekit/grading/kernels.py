@@ -11,18 +11,28 @@ arguments, environment with NBGRADER_EXECUTION=autograde), except that the noteb
 is not known yet: it starts in an empty folder and, before the notebook runs, a silent
 execution (no output, no execution count) moves it there and resets IPython's ``_dh``.
 The first notebook of each worker gets a kernel started directly in its folder.
+
+A sandboxed kernel (SandboxedExecute, see sandbox.py) is started the same way, ahead of need, in
+a new box whose ``work/`` folder is still empty: SandboxedExecute copies the submission into it
+when the kernel is taken, so nothing needs moving. A notebook already scored without a kernel
+takes none.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jupyter_client.manager import AsyncKernelManager
+
+from .limits import Limits
+from .sandbox import SandboxedExecute, already_scored
+from .sandbox_kernel import SandboxKernelManager, new_manager
 
 STARTUP_TIMEOUT = 60
 
@@ -35,14 +45,20 @@ class Plan:
     extra_arguments: tuple
     hist_file: str
     token: str  # one grading run's config: kernels are never shared between runs
+    sandbox: Limits | None = None  # a SandboxedExecute kernel: started in a box under these limits
+    forbidden: tuple = ()  # folders that never enter its sandbox
 
 
 def plan_for(pp, nb, token: str) -> Plan | None:
     """How nbclient would launch the kernel for ``nb``; None when we cannot reproduce it (then nbclient does it)."""
-    if pp.kernel_manager_class is not AsyncKernelManager or pp.km is not None:
+    sandboxed = isinstance(pp, SandboxedExecute)
+    if (pp.kernel_manager_class is not AsyncKernelManager and not sandboxed) or pp.km is not None:
         return None
     name = pp.kernel_name or nb.metadata.get("kernelspec", {}).get("name") or ""
-    return Plan(name, tuple(pp.extra_arguments), pp.ipython_hist_file or "", token)
+    plan = Plan(name, tuple(pp.extra_arguments), pp.ipython_hist_file or "", token)
+    if sandboxed:
+        return replace(plan, sandbox=pp.limits(), forbidden=pp.forbidden())
+    return plan
 
 
 class _Loop:
@@ -61,7 +77,14 @@ class NextKernel:
         self._loop: _Loop | None = None
         self._pending = None  # (plan, concurrent future of a started AsyncKernelManager)
         self._lock = threading.Lock()
-        self._folder = tempfile.mkdtemp(prefix="coursekit-next-kernel-")
+        self._folder: str | None = None  # where an unsandboxed kernel waits for its notebook
+        self._retiring: set = set()  # shutdowns in flight: release() waits for them (they remove boxes)
+
+    @property
+    def folder(self) -> str:
+        if self._folder is None:
+            self._folder = tempfile.mkdtemp(prefix="coursekit-next-kernel-")
+        return self._folder
 
     @property
     def loop(self) -> _Loop:
@@ -81,7 +104,8 @@ class NextKernel:
                 km = None
             if km is not None and ready_plan == plan:
                 try:
-                    self.loop.run(_move(km, cwd)).result(timeout=STARTUP_TIMEOUT)
+                    if plan.sandbox is None:  # a sandboxed kernel already works in its box
+                        self.loop.run(_move(km, cwd)).result(timeout=STARTUP_TIMEOUT)
                     return km
                 except Exception:
                     pass
@@ -93,14 +117,22 @@ class NextKernel:
         """Start the next kernel for ``plan`` in the background (if none is waiting)."""
         with self._lock:
             if self._pending is None:
-                self._pending = (plan, self.loop.run(_start(plan, self._folder, config)))
+                folder = None if plan.sandbox else self.folder
+                self._pending = (plan, self.loop.run(_start(plan, folder, config)))
 
     def retire(self, km) -> None:
-        """Shut a used kernel down in the background (nbclient would wait for it)."""
-        self.loop.run(_stop(km))
+        """Shut a used kernel down in the background (nbclient would wait for it); a sandboxed one is killed."""
+        future = self.loop.run(_stop(km, now=isinstance(km, SandboxKernelManager)))
+        with self._lock:
+            self._retiring.add(future)
+        future.add_done_callback(self._retired)
+
+    def _retired(self, future) -> None:
+        with self._lock:
+            self._retiring.discard(future)
 
     def release(self) -> None:
-        """Shut down the kernel waiting for work (end of a grading run)."""
+        """Shut down the kernel waiting for work and wait for used ones to be gone (end of a grading run)."""
         with self._lock:
             pending, self._pending = self._pending, None
         if pending is not None:
@@ -109,19 +141,32 @@ class NextKernel:
                 self.loop.run(_stop(km, now=True)).result(timeout=30)  # it never ran any code: no need to wait
             except Exception:
                 pass
-        shutil.rmtree(self._folder, ignore_errors=True)
-        self._folder = tempfile.mkdtemp(prefix="coursekit-next-kernel-")
+        with self._lock:
+            retiring = list(self._retiring)
+        concurrent.futures.wait(retiring, timeout=30)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
 
-async def _start(plan: Plan, cwd: str, config) -> AsyncKernelManager:
+async def _start(plan: Plan, cwd: str | None, config) -> AsyncKernelManager:
+    """A started kernel for ``plan`` in ``cwd``; a sandboxed one starts in a new box instead."""
     # As nbclient's create_kernel_manager and async_start_new_kernel do it.
-    km = AsyncKernelManager(kernel_name=plan.kernel_name, config=config) if plan.kernel_name else None
-    km = km or AsyncKernelManager(config=config)
+    if plan.sandbox is not None:
+        km = new_manager(plan.kernel_name, config, plan.sandbox, forbidden=plan.forbidden)
+        cwd = str(km.box.work)
+    else:
+        km = AsyncKernelManager(kernel_name=plan.kernel_name, config=config) if plan.kernel_name else None
+        km = km or AsyncKernelManager(config=config)
     args = list(plan.extra_arguments)
     if km.ipykernel and plan.hist_file and not any(a.startswith("--HistoryManager.hist_file") for a in args):
         args.append(f"--HistoryManager.hist_file={plan.hist_file}")
     env = {**os.environ, "NBGRADER_EXECUTION": "autograde"}  # what nbgrader's setenv gives the kernel
-    await km.start_kernel(extra_arguments=args, cwd=cwd, env=env)
+    try:
+        await km.start_kernel(extra_arguments=args, cwd=cwd, env=env)
+    except BaseException:
+        await _stop(km, now=True)  # also removes a sandboxed kernel's box
+        raise
     return km
 
 
@@ -166,7 +211,7 @@ NEXT = NextKernel()  # one per worker process
 
 def execute(pp, nb, resources, token: str):
     """Run nbgrader's Execute preprocessor ``pp`` with a kernel from NEXT; nbclient's own path when unsupported."""
-    if not pp.enabled:
+    if not pp.enabled or already_scored(resources):
         return nb, resources
     plan = plan_for(pp, nb, token)
     if plan is None:

@@ -38,6 +38,7 @@ class GradeReport:
     graded: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # student -> why, in one line
     skipped: list[str] = field(default_factory=list)  # already autograded (nbgrader's rule)
+    stopped: dict[str, str] = field(default_factory=dict)  # graded, but a sandbox limit stopped it: student -> why
     seconds: float = 0.0
     workers: int = 0
     timings: dict = field(default_factory=dict)  # milliseconds per submission, by part (kernel-free grading)
@@ -58,6 +59,8 @@ class GradeReport:
                 "Skipped: already autograded (and not resubmitted since) or excluded by nbgrader's config; "
                 "--force regrades them."
             )
+        for student, why in sorted(self.stopped.items()):
+            lines.append(f"  stopped: {student}: {why} (what did not finish scores 0)")
         for student, why in sorted(self.failed.items()):
             lines.append(f"  failed: {student}: {why}")
         if self.failed:
@@ -109,13 +112,16 @@ def _release(client, release_kernels) -> None:
         client.run(release_kernels)
 
 
-def _check_workers(sees_course: dict) -> None:
-    blind = sorted(address for address, ok in sees_course.items() if not ok)
+def _check_workers(found: dict) -> None:
+    """Every worker must see the course; a worker that cannot sandbox kernels gets its one-line warning."""
+    blind = sorted(address for address, (sees, _) in found.items() if not sees)
     if blind:
         raise CourseError(
             f"Dask worker(s) {', '.join(blind)} cannot see the course folder: grading needs the course on a "
             "file system shared by this machine and every worker, at the same path."
         )
+    for warning in sorted({w for _, w in found.values() if w}):
+        logging.getLogger("coursekit.grade").warning(warning)
 
 
 def nbgrader_app():
@@ -137,6 +143,7 @@ class _ClassGrader:
         self.prestart = os.environ.get("COURSEKIT_GRADE_PRESTART", "1") != "0"  # 0: nbclient starts every kernel
         self.futures: set = set()
         self.stopping = False
+        self.stopped: dict[str, str] = {}  # student -> why a sandbox limit stopped their notebook
 
     def run(self, todo: list[str], bar, *, inflight: int) -> GradeReport:
         report = GradeReport(self.assignment, workers=len(self.client.nthreads()))
@@ -153,6 +160,7 @@ class _ClassGrader:
                 self.stop()
                 raise
         bar.close(len(report.graded), len(report.failed), len(report.skipped))
+        report.stopped = {s: why for s, why in self.stopped.items() if s in report.graded}
         report.seconds = time.monotonic() - start
         return report
 
@@ -203,8 +211,14 @@ class _ClassGrader:
 
         def factory(classes, exporter):
             key = f"autograde-{self.assignment}-{student}-{uuid.uuid4().hex[:8]}"
-            spec = kernel_side_spec(classes, exporter, token=self.token, prestart=self.prestart)
-            return RemoteKernelSide(self._submit, self.turn, spec, key)
+            course = self.app.coursedir.root
+            spec = kernel_side_spec(classes, exporter, token=self.token, course=course, prestart=self.prestart)
+            return RemoteKernelSide(self._submit, self.turn, spec, key, on_result=noted)
+
+        def noted(resources) -> None:
+            why = (resources or {}).get("coursekit", {}).get("stopped")
+            if why:
+                self.stopped[student] = why
 
         return factory
 

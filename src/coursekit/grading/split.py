@@ -9,10 +9,15 @@ SaveAutoGrades (the "kernel side": they touch only the notebook) are replaced by
 that runs those very classes, with the same config, in a Dask worker; everything else,
 including every gradebook read and write, stays in nbgrader's own code in the client.
 So results are nbgrader's, and the gradebook only ever has one writer.
+
+Every kernel ``coursekit grade`` starts runs in the sandbox: nbgrader's own ``Execute`` in the
+course's list becomes ``SandboxedExecute`` (sandbox.py), configured by the same ``c.Execute``
+and ``c.SandboxedExecute`` settings as under plain ``nbgrader autograde``.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from contextlib import contextmanager
@@ -23,7 +28,10 @@ from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
 from . import kernels
+from .bwrap import isolation
 from .fastimport import without_iri_grammar
+from .sandbox import SandboxedExecute
+from .workspace import sweep_stale
 
 with without_iri_grammar():
     import nbformat
@@ -31,7 +39,7 @@ with without_iri_grammar():
     from nbconvert.preprocessors import ExecutePreprocessor
     from nbgrader.converters import Autograde
     from nbgrader.converters.base import BaseConverter
-    from nbgrader.preprocessors import SaveAutoGrades
+    from nbgrader.preprocessors import Execute, SaveAutoGrades
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,11 @@ def split_preprocessors(preprocessors: list) -> tuple[list, list]:
         if isinstance(pp, type) and issubclass(pp, SaveAutoGrades):
             return list(preprocessors[:i]), list(preprocessors[i:])
     return list(preprocessors), []
+
+
+def sandboxed(preprocessors: list) -> list:
+    """The kernel side with nbgrader's Execute replaced by SandboxedExecute (a subclass, so its config applies)."""
+    return [SandboxedExecute if pp is Execute else pp for pp in preprocessors]
 
 
 def run_kernel_side(nb, resources, spec: KernelSide):
@@ -111,16 +124,20 @@ class RemoteKernelSide:
 
     enabled = True
 
-    def __init__(self, submit, turn: threading.Lock, spec: KernelSide, name: str):
+    def __init__(self, submit, turn: threading.Lock, spec: KernelSide, name: str, on_result=None):
         self.submit, self.turn, self.spec, self.name = submit, turn, spec, name
+        self.on_result = on_result  # sees the resources that came back (a sandbox's stop reason)
 
     def __call__(self, nb, resources):
         future = self.submit(run_kernel_side, nb, resources, self.spec, key=self.name)
         self.turn.release()
         try:
-            return future.result()
+            nb, resources = future.result()
         finally:
             self.turn.acquire()
+        if self.on_result is not None:
+            self.on_result(resources)
+        return nb, resources
 
     def __repr__(self) -> str:
         return f"RemoteKernelSide({', '.join(c.rsplit('.', 1)[-1] for c in self.spec.classes)})"
@@ -162,15 +179,21 @@ class SplitAutograde(Autograde):
         # The narrow extension point: same preprocessors, kernel side swapped for the shim.
         kernel_side, gradebook_side = split_preprocessors(self.autograde_preprocessors)
         self.exporter._preprocessors = []
-        self.exporter.register_preprocessor(self.remote_factory(kernel_side, self.exporter))
+        self.exporter.register_preprocessor(self.remote_factory(sandboxed(kernel_side), self.exporter))
         for pp in gradebook_side:
             self.exporter.register_preprocessor(pp)
 
 
-def kernel_side_spec(classes: list, exporter, *, token: str, prestart: bool = True) -> KernelSide:
-    """The picklable description of ``classes`` for run_kernel_side."""
+def kernel_side_spec(classes: list, exporter, *, token: str, course: str, prestart: bool = True) -> KernelSide:
+    """The picklable description of ``classes`` for run_kernel_side.
+
+    The config names the ``course`` root outright: a worker runs in a folder of its own, and the
+    sandbox must know which folder never to let in.
+    """
     names = tuple(f"{c.__module__}.{c.__qualname__}" if isinstance(c, type) else c for c in classes)
-    return KernelSide(names, exporter.config, bool(exporter.optimistic_validation), prestart, token)
+    config = copy.deepcopy(exporter.config)
+    config.CourseDirectory.root = course
+    return KernelSide(names, config, bool(exporter.optimistic_validation), prestart, token)
 
 
 def warm_worker(log_path: str | None, course: str) -> bool:
@@ -178,7 +201,8 @@ def warm_worker(log_path: str | None, course: str) -> bool:
 
     With ``log_path``, the worker's stdout/stderr (and so its kernels': they inherit them) go to that
     file instead of the grader's terminal, where they would break the progress line. Returns whether
-    the worker sees the ``course`` folder (kernels run in the submissions' folders there).
+    the worker sees the ``course`` folder (kernels run in the submissions' folders there), and the
+    one-line warning if its kernels cannot be sandboxed ('' if they can).
     """
     if log_path:
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -190,4 +214,6 @@ def warm_worker(log_path: str | None, course: str) -> bool:
     import nbgrader.preprocessors  # noqa: F401
 
     nbformat.validate(nbformat.v4.new_notebook())  # builds the schema validator once
-    return os.path.isdir(course)
+    iso = isolation()  # probed once per worker, before the first kernel
+    sweep_stale()  # boxes left by a worker that was killed
+    return os.path.isdir(course), "" if iso.tool else iso.warning()

@@ -1,0 +1,140 @@
+"""The sandbox's parts on their own: the submission copy, the launcher, the paths it binds, the limits' words."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from coursekit.grading import bwrap
+from coursekit.grading.limits import Limits, Meter, annotate_errors, payload_bytes, stopped_output
+from coursekit.grading.workspace import Box, TooLarge, sweep_stale
+
+
+@pytest.fixture
+def box():
+    made = Box.create()
+    yield made
+    made.remove()
+    assert not made.root.exists()
+
+
+def test_copy_takes_regular_files_only(tmp_path, box):
+    """Are symlinks (to files and folders), FIFOs and notebooks left out, and nested folders copied?"""
+    src = tmp_path / "sub"
+    (src / "data").mkdir(parents=True)
+    (src / "data" / "rows.csv").write_text("1,2\n")
+    (src / "answers.json").write_text("{}")
+    (src / "ex.ipynb").write_text("{}")  # holds the hidden tests once autograded
+    (src / "passwd").symlink_to("/etc/passwd")
+    (src / "up").symlink_to(tmp_path)
+    os.mkfifo(src / "pipe")
+    copied = box.fill(src, limit_mb=1)
+    found = sorted(str(p.relative_to(box.work)) for p in box.work.rglob("*"))
+    assert found == ["answers.json", "data", "data/rows.csv"]
+    assert copied == len("1,2\n") + len("{}")
+    if box.uid >= 0:  # as root, the box's own uid owns the copy
+        assert {p.stat().st_uid for p in box.work.rglob("*")} == {box.uid}
+
+
+@pytest.mark.parametrize(
+    ("make", "why"),
+    [
+        (lambda src: (src / "big").write_bytes(b"0" * (1024 * 1024 + 1)), "more than 1 MB"),
+        (lambda src: [(src / f"f{i}").touch() for i in range(10_001)], "more than 10000 files"),
+    ],
+)
+def test_copy_is_bounded(tmp_path, box, make, why):
+    """Does a submission over the size or file-count bound stop the copy with a reason?"""
+    src = tmp_path / "sub"
+    src.mkdir()
+    make(src)
+    with pytest.raises(TooLarge, match=why):
+        box.fill(src, limit_mb=1)
+
+
+def test_boxes_as_root_get_distinct_uids():
+    """As root, does each box get a uid of its own, never 0, claimed by its folder?"""
+    boxes = [Box.create() for _ in range(5)]
+    try:
+        uids = {b.uid for b in boxes}
+        if os.geteuid() == 0:
+            assert len(uids) == 5 and 0 not in uids
+            assert all(b.root.name == f"coursekit-sandbox-{b.uid}" for b in boxes)
+        else:
+            assert uids == {-1}
+    finally:
+        for b in boxes:
+            b.remove()
+
+
+def test_launcher_closes_inherited_files_and_sets_limits(tmp_path):
+    """Does the launcher close every file it inherited and set the address-space, file-size and process limits?"""
+    secret = os.open(tmp_path, os.O_RDONLY)  # a folder outside any sandbox: the classic escape
+    probe = (
+        "import os, resource; print(sorted(os.listdir('/proc/self/fd')), "
+        "[resource.getrlimit(r)[0] for r in (resource.RLIMIT_AS, resource.RLIMIT_FSIZE, resource.RLIMIT_NPROC)])"
+    )
+    cmd = [sys.executable, "-I", "-S", "-c", bwrap.LAUNCHER, "-1", str(2**31), str(2**20), "5000", "--"]
+    try:
+        done = subprocess.run([*cmd, sys.executable, "-c", probe], pass_fds=(secret,), capture_output=True, text=True)
+    finally:
+        os.close(secret)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"['0', '1', '2', '3'] [{2**31}, {2**20}, 5000]"  # 3: the listing's own
+
+
+def test_python_paths_never_hold_the_course(tmp_path, monkeypatch):
+    """Is a sys.path folder that holds (or lies in) the course, or holds the working folder, left out?"""
+    course = tmp_path / "repo" / "assignments"
+    (course / "bank").mkdir(parents=True)
+    (tmp_path / "repo" / "src").mkdir()
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    extra = [str(tmp_path / "repo"), str(course / "bank"), str(tmp_path / "repo" / "src"), "", str(tmp_path)]
+    monkeypatch.setattr(sys, "path", [*sys.path, *extra])
+    paths = bwrap.python_paths([str(course)])
+    assert not {str(tmp_path / "repo"), str(course / "bank"), str(tmp_path / "work"), str(tmp_path)} & set(paths)
+    assert str(tmp_path / "repo" / "src") in paths
+    assert any(sys.prefix == p or sys.prefix.startswith(p + "/") for p in [*paths, "/usr"])
+
+
+def test_meter_charges_output_until_the_limit():
+    """Does the output meter say how much of the message that crosses the limit still fits?"""
+    meter = Meter(Limits(output_bytes=10))
+    assert meter.spend(6) is None and meter.spend(6) == 4 and meter.spend(1) == 0
+    assert Meter(Limits(output_bytes=0)).spend(10**9) is None  # 0 turns it off
+    assert payload_bytes("stream", {"name": "stdout", "text": "é"}) == 2
+    assert payload_bytes("display_data", {"data": {"text/plain": "ab", "image/png": "cd"}, "metadata": {}}) == 4
+
+
+def test_reasons_read_as_one_line():
+    """Are the stop reasons and the limit notes one readable line each?"""
+    limits = Limits(wall_seconds=60, output_bytes=2 * 1024 * 1024, memory_mb=512)
+    assert stopped_output(limits.wall_reason(), ran=True).traceback == ["stopped: the notebook ran longer than 60 s"]
+    assert limits.output_reason() == "the notebook printed more than 2 MB of output"
+    cell = {"outputs": [{"output_type": "error", "ename": "MemoryError", "evalue": "", "traceback": ["MemoryError"]}]}
+    annotate_errors(cell, limits)
+    assert cell["outputs"][0]["traceback"][-1] == "(a notebook may use at most 512 MB of memory while it is graded)"
+
+
+def test_warning_names_the_tool_and_how_to_get_it():
+    """Is the missing-tool warning one line that says kernels are not isolated and how to install bubblewrap?"""
+    line = bwrap.Isolation(None, privileged=True, problem="was not found").warning()
+    assert "\n" not in line and "NOT isolated" in line and "apt-get install bubblewrap" in line
+    assert bwrap._isolation("no-such-bwrap-tool", os.environ["PATH"], os.geteuid() == 0).tool is None
+
+
+def test_boxes_of_a_killed_grader_are_swept():
+    """Is a box whose grading process is gone removed, and a box of a live grader kept?"""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan, mine = Box.create(), Box.create()
+    try:
+        (orphan.root / "owner").write_text(f"{done.stdout.strip()} 1")  # that process has exited
+        assert sweep_stale() >= 1
+        assert not orphan.root.exists() and mine.root.exists()
+    finally:
+        orphan.remove()
+        mine.remove()
