@@ -28,7 +28,9 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.Autograde.autograde_preprocessors = [
     f"{STEPS}.QuizScores",  # scores a quiz notebook from the ledger, with the key, here: no kernel
-    f"{STEPS}.KernelExecute",  # other notebooks (code exercises) run in a kernel
+    # Other notebooks (code exercises) run in a kernel inside a sandbox: a throwaway copy of the submission, no
+    # view of the course, no network, an unprivileged user, and limits (see c.SandboxedExecute below).
+    "coursekit.grading.sandbox.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -36,5 +38,10 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "coursekit.grading.metadata_check.CheckCellMetadataOnce",
 ]
+# The sandbox's limits per notebook (0 turns one off); these are the defaults.
+c.SandboxedExecute.wall_seconds = 120
+c.SandboxedExecute.memory_mb = 2048
+c.SandboxedExecute.output_bytes = 2 * 1024 * 1024
+c.SandboxedExecute.max_processes = 64
 # Only the feedback pages are released to students, never a file found beside the notebook.
 c.GenerateFeedback.post_convert_hook = f"{STEPS}.after_feedback"

@@ -10,7 +10,7 @@ converters' ``pre_convert_hook`` / ``post_convert_hook``):
   quiz notebook from its source (``quiz_notebook.py``);
 * ``QuizScores`` (first autograde step, in place of a kernel): scores the recorded answers with the
   key, in this process, and writes feedback and points into the grade cells;
-* ``KernelExecute``: nbgrader's Execute for notebooks that are not quizzes (skips scored ones);
+* then ``sandbox.SandboxedExecute`` runs the notebooks that are not quizzes (code exercises) in a sandbox;
 * ``after_feedback`` (hook): keeps only the feedback HTML in ``feedback/``.
 
 ``coursekit grade`` runs the same steps (``batch.py`` for all-quiz assignments), so both give the same grades.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from . import ledger, sources
 from .key import grade_answers, unknown_ids
@@ -101,15 +101,6 @@ def score_into(nb: NotebookNode, key: sources.Key, entry: ledger.Entry, ignored:
     notes = submission_notes(handed, ignored, unknown_ids(key.questions, handed))
     fill(nb, key.questions, scores, handed, show_key=key.show_key, notes=notes)
     return scores
-
-
-class KernelExecute(Execute):
-    """nbgrader's Execute, for notebooks that need a kernel; a quiz notebook already scored is left alone."""
-
-    def preprocess(self, nb: NotebookNode, resources: dict, *args, **kwargs):
-        if resources.get("coursekit", {}).get("scored"):
-            return nb, resources
-        return super().preprocess(nb, resources, *args, **kwargs)
 
 
 def before_autograde(*, assignment: str, student: str, notebooks: list[str], **_) -> None:
