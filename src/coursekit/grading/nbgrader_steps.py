@@ -99,7 +99,7 @@ def score_into(nb: NotebookNode, key: sources.Key, entry: ledger.Entry, ignored:
     handed = entry.handed_in()
     scores = grade_answers(key.questions, handed)
     notes = submission_notes(handed, ignored, unknown_ids(key.questions, handed))
-    fill(nb, key.questions, scores, handed, show_key=key.show_key, notes=notes)
+    fill(nb, key.questions, scores, handed, show_key=key.show_key, notes=notes, book=key.book)
     return scores
 
 
