@@ -79,7 +79,7 @@ def _html(q, shown: View, score: Score, show_key: bool, review: list[Link]) -> s
         parts.append(f'<div class="ck-fb-key"><p class="ck-fb-label">Correct answer</p>'
                      f"{_lines_html(shown.key, shown.key_style)}</div>")  # fmt: skip
     if reveals_key(score, show_key):
-        parts.append(f'<div class="ck-fb-explanation"><p class="ck-fb-label">Why</p>{markdown(q.explanation)}</div>')
+        parts.append(f'<div class="ck-fb-explanation"><p class="ck-fb-label">Explanation</p>{markdown(q.explanation)}</div>')
     parts.append(_review_html(review))
     return f'<div class="ck-fb ck-fb-{score.verdict}">' + "".join(parts) + "</div>"
 
@@ -131,7 +131,7 @@ def _plain(number: int, q, shown: View, score: Score, show_key: bool, review: li
         if show_key and shown.key:
             lines.append("Correct answer: " + "; ".join(_line_plain(x) for x in shown.key))
     if reveals_key(score, show_key):
-        lines.append(f"Why: {plain(q.explanation)}")
+        lines.append(f"Explanation: {plain(q.explanation)}")
     lines.append("Review: " + " and ".join(f"{x.text} ({x.url})" if x.url else x.text for x in review))
     return "\n".join(lines)
 
