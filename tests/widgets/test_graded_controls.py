@@ -103,7 +103,8 @@ def test_help_does_not_repeat_the_prompt(open_quiz, questions):
 
 
 KEYS = """() => window.seen.map(e => ({trusted: e.isTrusted, key: e.key, ctrl: e.ctrlKey, meta: e.metaKey,
-    prevented: e.defaultPrevented, keyCode: e.keyCode, target: e.target.id === "mount" ? "mount" : e.target.tagName}))"""
+    prevented: e.defaultPrevented, keyCode: e.keyCode,
+    target: e.target.id === "mount" ? "mount" : e.target.tagName}))"""
 
 
 def _watch_keys(page):

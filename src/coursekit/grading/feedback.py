@@ -79,7 +79,8 @@ def _html(q, shown: View, score: Score, show_key: bool, review: list[Link]) -> s
         parts.append(f'<div class="ck-fb-key"><p class="ck-fb-label">Correct answer</p>'
                      f"{_lines_html(shown.key, shown.key_style)}</div>")  # fmt: skip
     if reveals_key(score, show_key):
-        parts.append(f'<div class="ck-fb-explanation"><p class="ck-fb-label">Explanation</p>{markdown(q.explanation)}</div>')
+        label = '<p class="ck-fb-label">Explanation</p>'
+        parts.append(f'<div class="ck-fb-explanation">{label}{markdown(q.explanation)}</div>')
     parts.append(_review_html(review))
     return f'<div class="ck-fb ck-fb-{score.verdict}">' + "".join(parts) + "</div>"
 
