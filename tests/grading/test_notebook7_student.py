@@ -8,7 +8,20 @@ import json
 
 import nbformat
 import pytest
-from _served import ORDER, QUIZ, TOKEN, jupyter, question, recorded, released_quiz, wait_for_saved
+from _served import (
+    ORDER,
+    QUIZ,
+    TOKEN,
+    current_run,
+    jupyter,
+    lines,
+    question,
+    recorded,
+    released_quiz,
+    wait_for_answer,
+    wait_for_line,
+    wait_for_saved,
+)
 
 EXPECTED = {
     "ty-invasion-year": 1950,
@@ -39,22 +52,21 @@ def _menu(page, top: str, item: str) -> None:
 
 
 def _all_asked(page) -> None:
-    """Wait until the last grade cell has printed, so every question's widget is on the page."""
-    page.locator(".jp-OutputArea-output", has_text="Question 9:").wait_for(state="attached", timeout=120000)
+    """Wait until the last grade cell has shown its line, so every question's widget is on the page."""
+    wait_for_line(page, "Question 9:")
 
 
-def _answer_by_mouse(page) -> None:
+def _answer_by_mouse(page, folder) -> None:
     w = question(page, "other U.S. treaty allies")  # multiple select: click each box
     for name in ("Australia and New Zealand", "The Philippines", "Thailand"):
         w.get_by_label(name, exact=True).click()
-    recorded(w)
-    w = question(page, "chronological order")  # ordering: Up buttons, then Save this order
+    wait_for_answer(folder, "ty-other-treaty-allies", EXPECTED["ty-other-treaty-allies"])
+    w = question(page, "chronological order")  # ordering: Up buttons; each move is saved
     for i, text in enumerate(ORDER):
         shown = [" ".join(t.split()) for t in w.locator(".ck-item-text").all_inner_texts()]
         for _ in range(shown.index(text) - i):
             w.get_by_role("button", name=f"Move up: {text}").click()
-    w.get_by_role("button", name="Save this order").click()
-    recorded(w)
+    wait_for_answer(folder, "ty-milestone-order", EXPECTED["ty-milestone-order"])
     w = question(page, "network of bilateral alliances")  # text: click the box, type, click Save
     w.get_by_role("textbox").click()
     page.keyboard.type("San Francisco System")
@@ -62,7 +74,7 @@ def _answer_by_mouse(page) -> None:
     recorded(w)
 
 
-def _answer_by_keyboard(page) -> None:
+def _answer_by_keyboard(page, folder) -> None:
     # Arrow keys, digits, Tab and Enter are also Notebook 7 command-mode shortcuts (select the next cell, make a
     # heading, enter edit mode): the notebook must leave them to the focused control.
     w = question(page, "what event forged")  # single choice: arrows move the choice within the radio group
@@ -70,6 +82,7 @@ def _answer_by_keyboard(page) -> None:
     page.keyboard.press("ArrowDown")
     recorded(w)
     page.keyboard.press("ArrowUp")
+    wait_for_answer(folder, "ty-forged-in", EXPECTED["ty-forged-in"])
     w = question(page, "North Korea invade the south")
     w.get_by_role("textbox").focus()
     page.keyboard.type("1950")
@@ -83,7 +96,7 @@ def _answer_by_keyboard(page) -> None:
     recorded(w)
 
 
-def _shown(page) -> dict:
+def _shown(page, not_from: str) -> dict:
     """What the widgets show, read from the page."""
     return {
         "numbers": [question(page, w).get_by_role("textbox").input_value() for w in ("invade the south", "first step taken")],  # noqa: E501
@@ -95,7 +108,7 @@ def _shown(page) -> dict:
         ],
         "ordering": [" ".join(t.split()) for t in question(page, "chronological").locator(".ck-item-text").all_inner_texts()],  # noqa: E501
         "unanswered": question(page, "peace treaty with Tokyo").get_by_role("textbox").input_value(),
-        "not answered": [n for n in range(1, 10) if page.locator(".jp-OutputArea-output", has_text=f"Question {n}: not answered yet").count()],  # noqa: E501
+        "not answered": [n for n, line in lines(page, not_from=not_from).items() if "not answered yet" in line],
     }  # fmt: skip
 
 
@@ -116,15 +129,16 @@ def test_student_answers_in_notebook7_and_sees_them_restored(notebook7, browser)
     _menu(page, "Run", "Run All Cells")  # cells wait for the kernel if it is still starting
     _all_asked(page)
 
-    _answer_by_mouse(page)
-    _answer_by_keyboard(page)
+    _answer_by_mouse(page, notebook7["folder"])
+    _answer_by_keyboard(page, notebook7["folder"])
     saved = json.loads((notebook7["folder"] / f"{QUIZ}.answers.json").read_text())
     assert saved["answers"] == EXPECTED
 
+    before = current_run(page)
     _menu(page, "Kernel", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog-button.jp-mod-accept").click()
-    page.locator(".jp-OutputArea-output", has_text="Question 9: recorded: 2019").wait_for(timeout=90000)
-    assert _shown(page) == {
+    wait_for_line(page, "Question 9: recorded: 2019", timeout=90000, not_from=before)
+    assert _shown(page, before) == {
         "numbers": ["1950", "2019"],
         "text": "San Francisco System",
         "single": [True, False, False, False],
@@ -137,4 +151,25 @@ def test_student_answers_in_notebook7_and_sees_them_restored(notebook7, browser)
     after = _saved_with_outputs(notebook7["folder"] / f"{QUIZ}.ipynb")
     page.close()
     assert [(c.cell_type, c.source) for c in after.cells] == [(c.cell_type, c.source) for c in released.cells]
+    assert [e for e in errors if UPSTREAM_RACE not in e] == []
+
+
+def test_ctrl_s_inside_a_widget_saves_the_notebook(notebook7, browser):
+    """In Notebook 7, does Ctrl+S typed inside a question's text box save the notebook (with the line under the
+    question as it is now), instead of being swallowed by the widget or opening the browser's "Save page as"?"""
+    errors = []
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(notebook7["url"])
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90000)
+    _menu(page, "Run", "Run All Cells")
+    _all_asked(page)
+    box = question(page, "peace treaty with Tokyo").get_by_role("textbox")
+    box.fill("1952")
+    box.press("Enter")
+    wait_for_line(page, "Question 2: recorded: 1952 (year)", timeout=60000)
+    box.click()
+    page.keyboard.press("Control+s")
+    wait_for_saved(notebook7["folder"] / f"{QUIZ}.ipynb", "Question 2: recorded: 1952 (year)")
+    page.close()
     assert [e for e in errors if UPSTREAM_RACE not in e] == []

@@ -43,39 +43,62 @@ def test_the_student_side_never_imports_the_key_or_the_bank():
 
 
 def test_student_run_reports_recorded_or_unanswered_without_the_key(course, monkeypatch, capsys):
-    """Does a student's own run of a grade cell show a line saying what is recorded, never the verdict or key?"""
-    pytest.importorskip("coursekit.notebook.widget")
+    """Does a student's own run of a grade cell say what is recorded, never the verdict or key, and return nothing?"""
     folder = course / "student" / QUIZ
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
     answer(folder, ty_forged_in="vietnam-war")
     quiz = Quiz(QUIZ)
-    recorded, blank = quiz.grade("ty-forged-in"), quiz.grade("ty-amended-year")
-    assert (recorded.state, recorded.text) == ("recorded", "Question 5: recorded: The Vietnam War")
-    assert (blank.state, blank.text) == ("unanswered", "Question 3: not answered yet.")
+    assert quiz.grade("ty-forged-in") is None
+    assert quiz.grade("ty-amended-year") is None
     out = capsys.readouterr()
-    assert out.out == out.err == "" and "Korean" not in recorded.text
+    assert "Question 5: recorded: The Vietnam War" in out.out
+    assert "Question 3: not answered yet." in out.out
+    assert out.err == "" and "Korean" not in out.out and "ncorrect" not in out.out
 
 
-def test_the_line_under_a_question_follows_its_widget(course, monkeypatch):
-    """When the student answers, changes or clears a question, does the line under it say so at once, with no
-    re-run, and does its saved form (for a notebook opened without running) say where the answers are?"""
+@pytest.fixture
+def shown(monkeypatch):
+    """What the quiz shows in a notebook: every display and update it sends, as (display id, update, bundle)."""
+    import coursekit.notebook.quiz as quiz_module
+
+    sent = []
+
+    def show(bundle, *, display_id=None, update=False):
+        sent.append((display_id, update, bundle))
+        return True
+
+    monkeypatch.setattr(quiz_module, "show", show)
+    return sent
+
+
+def test_the_line_under_a_question_follows_its_widget(course, monkeypatch, shown):
+    """When the student answers, changes or clears a question, is the line under it updated at once (no re-run),
+    in place, and does the note for a notebook opened without running say where the answers are?"""
     pytest.importorskip("coursekit.notebook.widget")
     folder = course / "student" / QUIZ
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
     quiz = Quiz(QUIZ)
-    widget, line = quiz.ask("ty-forged-in"), quiz.grade("ty-forged-in")
-    assert line.state == "unanswered"
-    widget.value = "korean-war"
-    assert (line.state, line.text) == ("recorded", "Question 5: recorded: The Korean War")
-    widget.value = None
-    assert (line.state, line.text) == ("cleared", "Question 5: answer cleared; not answered now.")
-    saved = line._repr_mimebundle_()[0]
-    assert saved["text/plain"] == (
-        f"Question 5: Run all cells to see your saved answers (they are safe in {QUIZ}.answers.json)."
+    widget = quiz.ask("ty-forged-in")
+    ((_, _, note),) = shown
+    assert (
+        note["text/plain"]
+        == f"Question 5: Run all cells to see your saved answers (they are safe in {QUIZ}.answers.json)."
     )
-    assert "application/vnd.jupyter.widget-view+json" in saved
+    assert f'id="ck-note-{widget.note}"' in note["text/html"]  # the live widget hides it by this id
+    assert quiz.grade("ty-forged-in") is None
+    line_id, update, first = shown[-1]
+    assert line_id and not update and first["text/plain"] == "Question 5: not answered yet."
+    widget.value = "korean-war"
+    assert (
+        shown[-1] == (line_id, True, shown[-1][2])
+        and shown[-1][2]["text/plain"] == "Question 5: recorded: The Korean War"
+    )
+    widget.value = None
+    assert shown[-1][:2] == (line_id, True)
+    assert shown[-1][2]["text/plain"] == "Question 5: answer cleared; not answered now."
+    assert "●" not in shown[-1][2]["text/html"] and "○" in shown[-1][2]["text/html"]
 
 
 def test_validate_flags_only_unanswered_questions(course, monkeypatch, capsys):
@@ -105,7 +128,8 @@ def test_answers_stay_in_memory_in_the_source_folder(course, monkeypatch, capsys
     widget.value = 1960
     assert "in memory" in widget.status
     assert not list((course / "assignments" / "source" / QUIZ).glob("*.answers.json"))
-    assert "recorded: 1960 (year)" in quiz.grade("ty-amended-year").text
+    quiz.grade("ty-amended-year")
+    assert "recorded: 1960 (year)" in capsys.readouterr().out
 
 
 def test_quiz_outside_its_folder_says_where_to_run(tmp_path, monkeypatch):
@@ -136,8 +160,9 @@ def test_student_is_told_when_the_answers_file_is_unreadable(course, monkeypatch
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
     (folder / f"{QUIZ}.answers.json").write_text("{oops")
-    line = Quiz(QUIZ).grade("ty-amended-year")
-    assert line.state == "problem" and "could not be read" in line.text and "Answer the questions again" in line.text
+    Quiz(QUIZ).grade("ty-amended-year")
+    out = capsys.readouterr().out
+    assert "could not be read" in out and "Answer the questions again" in out
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
     Quiz(QUIZ).grade("ty-amended-year")
     assert "could not be read" in capsys.readouterr().err  # nbgrader validate lists it as failed

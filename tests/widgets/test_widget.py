@@ -107,16 +107,12 @@ def test_practice_mimebundle_has_a_static_view(questions, kind):
 @pytest.mark.parametrize("kind", TYPES)
 @pytest.mark.parametrize("answered", (True, False))
 def test_graded_static_view_never_looks_unanswered(questions, kind, answered):
-    """Opened without running (the saved static view), does a graded question show its number and points, say
-    where the saved answers are, and never claim it is unanswered or show an answer that may be stale?"""
+    """Saved with the notebook, does a graded question's static view show its number and points, and never claim
+    it is unanswered or show an answer that may have changed since?"""
     q = questions[kind]
-    w = QuizWidget.graded(
-        q.public(), value=ANSWERS[kind][0] if answered else None, number=4, answers_file="quiz.answers.json"
-    )
+    w = QuizWidget.graded(q.public(), value=ANSWERS[kind][0] if answered else None, number=4)
     data, _ = w._repr_mimebundle_()
     page = re.sub(r"<[^>]+>", "", data["text/html"])
-    note = "Run all cells to see your saved answers (they are safe in quiz.answers.json)."
-    assert note in page and note in data["text/plain"]
     assert "Question 4 · " in page and "2 points" in page and data["text/plain"].startswith("Question 4 (")
     assert "not answered" not in (page + data["text/plain"]).lower() and "Your answer" not in page
     assert q.explanation not in page and q.id not in page + data["text/plain"]
@@ -134,9 +130,9 @@ def test_static_view_escapes_bank_text(questions):
 
 
 def test_number_reaches_the_front_end(questions):
-    """Does a graded widget's number (for its heading) reach the front end's state?"""
-    w = QuizWidget.graded(questions["text"].public(), number=7, answers_file="q.answers.json")
-    assert w.get_state("number") == {"number": 7}
+    """Do a graded widget's number (its heading) and note id (the note it hides) reach the front end's state?"""
+    w = QuizWidget.graded(questions["text"].public(), number=7, note="abc")
+    assert w.get_state("number") == {"number": 7} and w.get_state("note") == {"note": "abc"}
 
 
 def test_front_end_is_small_and_offline(repo):

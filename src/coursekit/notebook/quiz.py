@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from pathlib import Path
 
 from .answers import answers_path, read_answers, write_answer
+from .lines import line_bundle, note_bundle, show
 
 SOURCE_NOTE = (
     "Note: this notebook is in the course's source/ folder, so answers are kept in memory only "
@@ -58,8 +60,9 @@ class Quiz:
         except (ValueError, KeyError, TypeError) as e:
             raise QuizSetupError(f"{public_file} is damaged ({e}); fetch the assignment again.") from None
         self._order = list(self._public)
-        self._lines: dict[str, list] = {}  # question id -> the AnswerLines showing it
+        self._lines: dict[str, list[str]] = {}  # question id -> display ids of the lines showing it
         self._cleared: set[str] = set()
+        self._run = secrets.token_hex(4)  # this run of the notebook (its lines carry it)
         self._memory: dict | None = None  # answers kept in memory instead of a file
         self.answers_file = answers_path(self.folder, name)
         if not _mode() and _in_course_source(self.folder):
@@ -88,9 +91,9 @@ class Quiz:
             return _QuestionText(self._number(qid), public)
         from .widget import QuizWidget  # imported here so autograde kernels never load ipywidgets
 
-        widget = QuizWidget.graded(
-            public, value=self._saved().get(qid), number=self._number(qid), answers_file=self.answers_file.name
-        )
+        number, note = self._number(qid), secrets.token_hex(6)
+        show(note_bundle(number, self.answers_file.name, note))  # seen only where the widget cannot render
+        widget = QuizWidget.graded(public, value=self._saved().get(qid), number=number, note=note)
         widget.observe(lambda change: self._record(widget, qid, change["new"]), names="value")
         return widget
 
@@ -119,17 +122,14 @@ class Quiz:
                 "coursekit in), or use `coursekit grade`."
             )
         state, text = self.line(qid)
-        if _mode() == "validate" or not _have_widgets():
-            # nbgrader validate lists a grade cell with stderr output as failed: the unanswered and incomplete ones.
-            failed = state != "recorded" and _mode() == "validate"
-            print(text, file=sys.stderr if failed else sys.stdout)
+        display_id = f"ck-line-{secrets.token_hex(6)}"
+        if _mode() != "validate" and show(line_bundle(state, text, self._run), display_id=display_id):
+            self._lines.setdefault(qid, []).append(display_id)  # updated as the answer changes
             return None
-        from .widget import AnswerLine
-
-        line = AnswerLine(text=text, state=state)
-        line.number, line.answers_file = self._number(qid), self.answers_file.name
-        self._lines.setdefault(qid, []).append(line)
-        return line
+        # nbgrader validate lists a grade cell with stderr output as failed: the unanswered and incomplete ones.
+        failed = state != "recorded" and _mode() == "validate"
+        print(text, file=sys.stderr if failed else sys.stdout)
+        return None
 
     def line(self, qid: str) -> tuple[str, str]:
         """(state, words) of what is recorded for ``qid``, from the answers file (the public view only, no key)."""
@@ -148,17 +148,9 @@ class Quiz:
         return "recorded", f"{label}: recorded: {_public_words(public, value)}"
 
     def _update_lines(self, qid: str) -> None:
-        state, text = self.line(qid)
-        for line in self._lines.get(qid, []):
-            line.state, line.text = state, text
-
-
-def _have_widgets() -> bool:
-    try:
-        import anywidget  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        bundle = line_bundle(*self.line(qid), self._run)
+        for display_id in self._lines.get(qid, []):
+            show(bundle, display_id=display_id, update=True)
 
 
 def _incomplete(public: dict, value) -> str:

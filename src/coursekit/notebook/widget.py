@@ -32,7 +32,7 @@ class QuizWidget(anywidget.AnyWidget):
     value = traitlets.Any(None, allow_none=True).tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     number = traitlets.Int(0).tag(sync=True)  # the question's number in its quiz (0: none)
-    answers_file = ""  # where a graded quiz keeps its answers (named by the static view), set by Quiz
+    note = traitlets.Unicode("").tag(sync=True)  # id of the saved-notebook note that the live widget hides
 
     @classmethod
     def practice(cls, question_model) -> QuizWidget:
@@ -40,7 +40,7 @@ class QuizWidget(anywidget.AnyWidget):
         return cls(question=question_model.practice(), mode="practice")
 
     @classmethod
-    def graded(cls, public: dict, value=None, *, number: int = 0, answers_file: str = "") -> QuizWidget:
+    def graded(cls, public: dict, value=None, *, number: int = 0, note: str = "") -> QuizWidget:
         """A graded question: records ``value`` and shows ``status``; ``public`` must hold no key."""
         leaks = [f for f in SECRET_FIELDS if f in public]
         if leaks:
@@ -48,9 +48,7 @@ class QuizWidget(anywidget.AnyWidget):
                 f"question '{public.get('id', '?')}' carries {', '.join(leaks)}: a graded widget gets only "
                 "the public view. Pass q.public(), not q.practice()"
             )
-        widget = cls(question=dict(public), mode="graded", value=value, number=number)
-        widget.answers_file = answers_file
-        return widget
+        return cls(question=dict(public), mode="graded", value=value, number=number, note=note)
 
     @traitlets.validate("mode")
     def _known_mode(self, proposal):
@@ -77,27 +75,6 @@ class QuizWidget(anywidget.AnyWidget):
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
         data = {**data, "text/plain": _plain(self), "text/html": static_html(self)}
         return data, metadata
-
-
-class AnswerLine(anywidget.AnyWidget):
-    """The line under a graded question: what is recorded for it, kept up to date by ``Quiz`` as answers change.
-
-    Saved with the notebook, its fallback (for viewers without widgets) says where the answers are, never a
-    state that may have changed since.
-    """
-
-    _esm = Path(__file__).parent / "static" / "line.mjs"
-    _css = Path(__file__).parent / "static" / "quiz.css"
-    text = traitlets.Unicode("").tag(sync=True)
-    state = traitlets.Unicode("unanswered").tag(sync=True)  # recorded, incomplete, unanswered, cleared, problem
-    number = traitlets.Int(0)
-    answers_file = ""
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-        note = f"Question {self.number}: {run_all_note(self.answers_file)}"
-        return {**data, "text/plain": note, "text/html": f"<p>{html.escape(note)}</p>"}, metadata
 
 
 def _refuse_secrets(question: dict) -> None:
@@ -150,11 +127,6 @@ def _choices_html(q: dict) -> str:
     return ""
 
 
-def run_all_note(answers_file: str) -> str:
-    """What a saved graded question says where it cannot be live: its answer is safe, and how to see it."""
-    return f"Run all cells to see your saved answers (they are safe in {answers_file or 'the quiz’s answers file'})."
-
-
 def _heading(widget: QuizWidget) -> str:
     if widget.mode != "graded":
         return "Self-check"
@@ -165,15 +137,12 @@ def static_html(widget: QuizWidget) -> str:
     """A self-contained HTML view of the widget for places without JavaScript; never shows a key.
 
     A graded question shows no answer here: this view is saved with the notebook and would go stale (or look
-    empty) as soon as the student answers; it says where the answers are instead.
+    empty) as soon as the student answers. ``Quiz.ask`` puts a note saying where the answers are above it.
     """
     q = widget.question
     points = q.get("points", 1)
-    if widget.mode == "graded":
-        note = html.escape(run_all_note("\0")).replace("\0", f"<code>{html.escape(widget.answers_file)}</code>")
-        tail = f"<p><strong>{note if widget.answers_file else html.escape(run_all_note(''))}</strong></p>"
-    else:
-        tail = f"<div><strong>Your answer:</strong> {_answer_html(q, widget.value)}</div>"
+    answer = f"<div><strong>Your answer:</strong> {_answer_html(q, widget.value)}</div>"
+    tail = "" if widget.mode == "graded" else answer
     return (
         '<div class="coursekit-quiz-static" style="border:1px solid #8c959f;border-radius:6px;'
         'padding:0.5em 1em;margin:0.5em 0;max-width:48em">'
@@ -189,6 +158,6 @@ def _plain(widget: QuizWidget) -> str:
     prompt = " ".join(re.sub(r"[*`]", "", str(q.get("prompt", ""))).split())
     head = f"{_heading(widget)} ({TYPE_NAMES.get(q.get('type'), q.get('type'))}): {prompt}"
     if widget.mode == "graded":
-        return f"{head}\n{run_all_note(widget.answers_file)}"
+        return head
     answer = "not answered yet" if widget.value is None else repr(widget.value)
     return f"{head}\nYour answer: {answer}"

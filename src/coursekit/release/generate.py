@@ -41,8 +41,8 @@ This graded quiz has **{len(quiz.questions)} questions** worth **{total:g} point
 
 1. Run all cells (*Run → Run All Cells*). Each question appears as a widget headed with its number and points.
 2. Answer with the mouse or the keyboard (Tab moves between controls; arrow keys, Space and Enter work as usual).
-3. Every change is saved at once to `{name}.answers.json`, next to this notebook. Answers survive closing the
-   notebook, restarting the kernel and *Kernel → Restart Kernel and Run All Cells…*. *Clear answer* removes one.
+3. Every change is saved at once to `{name}.answers.json`, next to this notebook, and survives closing the notebook
+   and restarting the kernel (*Kernel → Restart Kernel and Run All Cells…*). *Clear answer* removes an answer.
 4. The line under each question says what is recorded, or that the question is not answered yet, and follows your
    answer as it changes. It never shows the correct answer: you get feedback after grading.
 5. Save the notebook as usual (*File → Save Notebook*, or Ctrl+S, Cmd+S on a Mac, also inside a question).

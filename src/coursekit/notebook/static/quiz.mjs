@@ -323,6 +323,17 @@ function saveShortcut(host) {
   };
 }
 
+/** The note above a graded question ("Run all cells to see your saved answers", notebook/lines.py) is for
+ *  viewers where this widget cannot render; once it renders, the note would only repeat itself: hide it. */
+function hideNote(id) {
+  const hide = () => {
+    const note = id && document.getElementById(`ck-note-${id}`);
+    if (note) (note.closest(".jp-OutputArea-child, .output_area") || note).style.display = "none";
+    return Boolean(note);
+  };
+  if (id && !hide()) requestAnimationFrame(hide);
+}
+
 function render({ model, el }) {
   const q = model.get("question") || {};
   const graded = model.get("mode") === "graded";
@@ -389,6 +400,7 @@ function render({ model, el }) {
     feedback,
   );
   if (graded) root.addEventListener("keydown", saveShortcut(el));
+  if (graded) hideNote(model.get("note"));
   el.append(root);
   view.show(current);
   reflect();
