@@ -226,3 +226,43 @@ def test_the_key_of_a_wrong_answer_shows_only_with_show_key(feedback, reader, sh
                 assert part not in source, (qid, part)
     for explanation in EXPLANATIONS:
         assert (explanation in words) == show_key, explanation
+
+
+def test_a_code_exercise_keeps_its_cells(tmp_path, reader):
+    """For an ordinary notebook (a code exercise run in a kernel), does the same template show the total, each
+    graded cell's score, the student's code and its output, and load nothing from elsewhere?"""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    root = build(tmp_path / "course")
+
+    def meta(gid, **kw):
+        base = {"schema_version": 3, "grade_id": gid, "locked": False, "solution": False, "grade": False}
+        return {"nbgrader": {**base, "task": False, **kw}}
+
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb.cells = [
+        new_markdown_cell("# Doubling\nWrite `double(x)`.", metadata=meta("intro", locked=True)),
+        new_code_cell(
+            "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+            metadata=meta("answer", solution=True),
+        ),  # fmt: skip
+        new_code_cell(
+            "assert double(2) == 4\nprint('checked')", metadata=meta("test", grade=True, locked=True, points=2.0)
+        ),
+    ]
+    (root / "assignments/source/doubling").mkdir(parents=True)
+    nbformat.write(nb, root / "assignments/source/doubling/doubling.ipynb")
+    must(run([str(BIN / "nbgrader"), "generate_assignment", "doubling", "--force"], root / "assignments"))
+    submitted = root / "assignments/submitted/zoe/doubling"
+    submitted.mkdir(parents=True)
+    handed = nbformat.read(root / "assignments/release/doubling/doubling.ipynb", as_version=4)
+    handed.cells[1].source = "def double(x):\n    return x + x"
+    nbformat.write(handed, submitted / "doubling.ipynb")
+    must(run([str(BIN / "nbgrader"), "autograde", "doubling"], root / "assignments"))
+    must(run([str(BIN / "nbgrader"), "generate_feedback", "doubling"], root / "assignments"))
+    page = reader(root / "assignments/feedback/zoe/doubling/doubling.html", 1280)
+    words = page.inner_text("main")
+    assert "Your score: 2 / 2" in words and "Graded cell 1: 2 / 2" in words
+    assert "return x + x" in words and "checked" in words
+    assert [u for u in page.requests if not u.startswith("file://")] == []

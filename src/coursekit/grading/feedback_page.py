@@ -92,6 +92,7 @@ def build_page(nb: NotebookNode, info: dict, grades: dict[str, Grade]) -> dict:
             if cell.cell_type == "markdown":  # a written answer: its locked prompt cell comes first
                 section["html"] = _prompt(prompts.get(f"prompt-{gid}")) + section["html"]
             page["sections"].append(section)
+            cell.metadata["coursekit_feedback"] = {k: v for k, v in section.items() if k != "html"}  # other notebooks
         page["notes"] += [o.data.get("text/html", "") for o in _outputs(cell, "notes")]
     page["pending"] = sum(s["pending"] for s in page["sections"])
     return page
