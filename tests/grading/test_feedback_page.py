@@ -28,7 +28,8 @@ PARTIAL = {
     "mq-ordering": ["sanfrancisco", "invasion", "amended"],
     "mq-matching": {"china": "one", "pogo": "one"},
 }
-STUDENTS = {"alice": KEY, "dave": PARTIAL, "carol": None, "erin": {}, "bob": WRONG}
+LONG = {"mq-text": "Tokyo" * 80, "mq-multiple": ["nukes"]}  # a pasted answer with no space to break at
+STUDENTS = {"alice": KEY, "dave": PARTIAL, "carol": None, "erin": {}, "bob": WRONG, "lee": LONG}
 ADJUSTED = {("bob", "mq-single"): 1.0, ("dave", "mq-ordering"): 2.0}  # a grader's changes (manual scores)
 TITLES = ("When the war began", "Areas of the way forward", "The treaty amended", "The alliance network",
           "Founding events in order", "Challenges by number")  # fmt: skip
@@ -54,7 +55,9 @@ def _course(dest, *, show_key: bool):
     for page in (REPO / "book").glob("*.md"):  # chapter titles and sections, as the book shows them
         shutil.copy(page, root / "book")
     for student, answers in STUDENTS.items():
-        hand_in(root, student, answers)
+        folder = hand_in(root, student, answers)
+        (folder / "timestamp.txt").write_text("2026-03-01 09:00:00 UTC")  # as `nbgrader collect` leaves them
+        (folder / "submission_secret.txt").write_text(f"secret-of-{student}")
     must(run([str(BIN / "nbgrader"), "autograde", QUIZ], root / "assignments"))
     return root
 
@@ -79,6 +82,15 @@ def feedback(tmp_path_factory):
         pages[show_key] = {s: root / "assignments/feedback" / s / QUIZ / f"{QUIZ}.html" for s in STUDENTS}
         if not show_key:
             pages["totals"] = _totals(root)
+            exchange = root / "exchange"
+            exchange.mkdir()
+            pages["released"] = must(
+                run(
+                    [str(BIN / "nbgrader"), "release_feedback", QUIZ, f"--Exchange.root={exchange}"],
+                    root / "assignments",
+                )
+            )
+            pages["exchange"] = exchange
     return pages
 
 
@@ -107,7 +119,22 @@ def book_pages(tmp_path_factory) -> dict[str, set[str]]:
     for path in (book / "_build" / "site" / "content").glob("*.json"):
         data = json.loads(path.read_text())
         out[data["slug"]] = set(re.findall(r'"html_id":\s*"([^"]+)"', json.dumps(data["mdast"])))
+        front = data["frontmatter"]
+        out[data["slug"]].add("title=" + (front.get("short_title") or front.get("title", "")))
     return out
+
+
+def test_book_links_follow_the_built_book(book_pages):
+    """Do coursekit's page slugs, navigation titles and section anchors match what mystmd built, for every chapter
+    and the reading?"""
+    from coursekit.course import Course
+    from coursekit.grading.book_links import load_book_links
+
+    links = load_book_links(Course(REPO))
+    for chapter, page in [*links.pages.items(), ("reading", links.reading)]:
+        assert page.slug in book_pages, chapter
+        assert f"title={page.title}" in book_pages[page.slug], (chapter, page.title)
+        assert page.sections and {s.anchor for s in page.sections} <= book_pages[page.slug], chapter
 
 
 @pytest.fixture(scope="module")
@@ -135,11 +162,12 @@ def _axe(page) -> list[str]:
     return [f"{v['id']}: {v['help']} at {[n['html'][:80] for n in v['nodes']]}" for v in found]
 
 
-@pytest.mark.parametrize("width", (375, 1280))
+@pytest.mark.parametrize("width", (360, 375, 1280, 1920))
 @pytest.mark.parametrize("scheme", ("light", "dark"))
 def test_every_page_fits_the_screen_and_passes_axe(feedback, reader, width, scheme):
-    """At a phone's and a laptop's width, light and dark: does every page wrap (no sideways scrolling), pass axe
-    with 0 violations and load nothing from elsewhere? (Screenshots: test-artifacts/feedback/.)"""
+    """From a small phone (360 px) to a wide screen (1920 px), light and dark: does every page wrap (no sideways
+    scrolling, even for a long pasted answer), pass axe with 0 violations and load nothing from elsewhere?
+    (Screenshots: test-artifacts/feedback/.)"""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for student, path in feedback[False].items():
         page = reader(path, width, scheme)
@@ -266,3 +294,10 @@ def test_a_code_exercise_keeps_its_cells(tmp_path, reader):
     assert "Your score: 2 / 2" in words and "Graded cell 1: 2 / 2" in words
     assert "return x + x" in words and "checked" in words
     assert [u for u in page.requests if not u.startswith("file://")] == []
+
+
+def test_release_feedback_ships_exactly_the_pages(feedback):
+    """Does plain `nbgrader release_feedback` ship every student's page, unchanged, and nothing else?"""
+    shipped = sorted((feedback["exchange"] / "korea-japan" / "feedback").iterdir())
+    assert len(shipped) == len(STUDENTS) and {p.suffix for p in shipped} == {".html"}
+    assert sorted(p.read_bytes() for p in shipped) == sorted(p.read_bytes() for p in feedback[False].values())

@@ -87,9 +87,11 @@ def _multiple(q, value: list) -> View:
     good = sum(v in right for v in value)
     missing = len(right - set(value))
     reasons = []
-    if value:
+    if len(value) == 1:
+        reasons.append("Your one choice is right." if good else "Your one choice is not right.")
+    elif value:
         verb = "is" if good == 1 else "are"
-        reasons.append(f"{good} of your {_plural(len(value), 'choice', 'choices')} {verb} right.")
+        reasons.append(f"{good} of your {len(value)} choices {verb} right.")
     if missing:
         reasons.append(f"{_plural(missing, 'right option was', 'right options were')} not chosen.")
     if len(value) - good and good:

@@ -132,6 +132,11 @@ def _submission_place(folder: Path) -> tuple[Path, str, str] | None:
     return folder.parents[2], folder.parent.name, folder.name
 
 
+# What `nbgrader release_feedback` reads beside the pages (the submission's time and its exchange secret). It copies
+# only the pages to students; these two were the student's own submission's and stay in feedback/.
+RELEASE_FEEDBACK_NEEDS = ("timestamp.txt", "submission_secret.txt")
+
+
 def after_feedback(*, assignment: str, student: str, notebooks: list[str], **_) -> None:
     """``GenerateFeedback.post_convert_hook``: only the feedback pages leave for students, no other file."""
     for folder in sorted({Path(n).parent for n in notebooks}):
@@ -141,5 +146,5 @@ def after_feedback(*, assignment: str, student: str, notebooks: list[str], **_) 
         for path in sorted(target.glob("*")) if target.is_dir() else []:
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)
-            elif path.suffix != ".html" or path.is_symlink():
+            elif (path.suffix != ".html" and path.name not in RELEASE_FEEDBACK_NEEDS) or path.is_symlink():
                 path.unlink()
