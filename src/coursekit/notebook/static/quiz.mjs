@@ -349,7 +349,10 @@ function render({ model, el }) {
   const say = (...nodes) => feedback.replaceChildren(...nodes.filter(Boolean));
   // Graded: the kernel's own words (where it saved the answer, or why it could not) when it has any.
   const showStatus = () => {
-    const text = model.get("status") || (current === null ? "Not answered yet." : "Answer recorded");
+    // The kernel's "recorded"/"cleared" lags a change by one round trip: until it catches up, say what is on screen.
+    const said = model.get("status") || "";
+    const fits = !/^Answer (recorded|cleared)/.test(said) || (current === null) === said.startsWith("Answer cleared");
+    const text = said && fits ? said : current === null ? "Not answered yet." : "Answer recorded";
     say(h("p", { cls: "ck-status" }, h("span", { "aria-hidden": "true" }, current === null ? "○ " : "● "), text));
   };
   const showResult = () => (current === null ? say() : say(...feedbackNodes(q, check(q, current))));
