@@ -92,7 +92,8 @@ class Quiz:
         from .widget import QuizWidget  # imported here so autograde kernels never load ipywidgets
 
         number, note = self._number(qid), secrets.token_hex(6)
-        show(note_bundle(number, self.answers_file.name, note))  # seen only where the widget cannot render
+        if self._memory is None:  # seen only where the widget cannot render (source/ keeps answers in memory)
+            show(note_bundle(number, self.answers_file.name, note))
         widget = QuizWidget.graded(public, value=self._saved().get(qid), number=number, note=note)
         widget.observe(lambda change: self._record(widget, qid, change["new"]), names="value")
         return widget
