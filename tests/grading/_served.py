@@ -143,7 +143,7 @@ def wait_for_line(page, text: str, timeout: float = 120000, *, not_from: str = "
     )
 
 
-def wait_for_answer(folder: Path, qid: str, value, seconds: float = 60) -> None:
+def wait_for_answer(folder: Path, qid: str, value, seconds: float = 120) -> None:
     """Wait until the kernel has written ``value`` for ``qid`` to the answers file (each change is a kernel round trip,
     so a widget that already says "Answer recorded" may still be saving the student's latest change)."""
     import json

@@ -162,7 +162,7 @@ def test_student_answers_in_jupyterlab_and_gets_full_marks(lab, browser):
     before = current_run(page)
     _menu(page, "Kernel", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog-button.jp-mod-accept").click()
-    wait_for_line(page, "Question 9: recorded: 2019 (year)", timeout=90000, not_from=before)
+    wait_for_line(page, "Question 9: recorded: 2019 (year)", timeout=180000, not_from=before)
     assert _restored(page) == {
         "numbers": ["1950", "1951", "1960", "2019"],
         "text": "San Francisco System",

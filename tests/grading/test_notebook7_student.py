@@ -137,7 +137,7 @@ def test_student_answers_in_notebook7_and_sees_them_restored(notebook7, browser)
     before = current_run(page)
     _menu(page, "Kernel", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog-button.jp-mod-accept").click()
-    wait_for_line(page, "Question 9: recorded: 2019", timeout=90000, not_from=before)
+    wait_for_line(page, "Question 9: recorded: 2019", timeout=180000, not_from=before)
     assert _shown(page, before) == {
         "numbers": ["1950", "2019"],
         "text": "San Francisco System",
