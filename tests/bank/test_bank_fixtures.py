@@ -63,7 +63,7 @@ def test_unknown_field_suggests_spelling(problems):
     assert problems("unknown-field.yaml") == [
         f"{BAD}/unknown-field.yaml:4: question 'bad-field': missing field 'answer' (the key). Add it.",
         f"{BAD}/unknown-field.yaml:10: question 'bad-field': unknown field 'anwser' (did you mean 'answer'?). "
-        "Remove it or fix its spelling; allowed here: id, prompt, points, explanation, hint, source, chapter, "
+        "Remove it or fix its spelling; allowed here: id, title, prompt, points, explanation, hint, source, chapter, "
         "tags, bloom, type, options, answer.",
         f"{BAD}/unknown-field.yaml:15: question 'bad-field': unknown field 'page' in source. "
         "Remove it or fix its spelling; allowed here: section, quote, reference.",

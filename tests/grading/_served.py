@@ -127,3 +127,50 @@ def wait_for_saved(path: Path, must_contain: str, seconds: float = 60):
             pass  # being written: try again
         time.sleep(0.25)
     raise AssertionError(f"{path.name} was not saved with {must_contain!r} within {seconds} s of Ctrl+S")
+
+
+# The line under each question (notebook/lines.py) is read from the DOM's text: Notebook 7 and JupyterLab skip
+# painting cells far off screen, and Playwright's text filters see only painted text. Each Run All stamps its lines
+# with a run id, so a test can tell a new run's lines from those still on screen from the last one.
+_LINES = """old => [...document.querySelectorAll('.ck-line')].filter(e => e.dataset.run !== old)
+    .map(e => e.textContent.trim())"""
+
+
+def lines(page, *, not_from: str = "") -> dict[int, str]:
+    """Question number -> the words of the line under it ("Question 3: recorded: 1960 (year)"), except lines
+    from the run ``not_from``."""
+    found = {}
+    for text in page.evaluate(_LINES, not_from):
+        words = text.lstrip("●◐○⚠ ")
+        if words.startswith("Question "):
+            found[int(words.split()[1].rstrip(":"))] = words
+    return found
+
+
+def current_run(page) -> str:
+    """The run id of the lines on the page now."""
+    return page.evaluate("() => document.querySelector('.ck-line')?.dataset.run ?? ''")
+
+
+def wait_for_line(page, text: str, timeout: float = 120000, *, not_from: str = "") -> None:
+    """Wait until some question's line (not from the run ``not_from``) contains ``text``."""
+    page.wait_for_function(
+        f"([t, old]) => ({_LINES})(old).some(s => s.includes(t))", arg=[text, not_from], timeout=timeout
+    )
+
+
+def wait_for_answer(folder: Path, qid: str, value, seconds: float = 120) -> None:
+    """Wait until the kernel has written ``value`` for ``qid`` to the answers file (each change is a kernel round trip,
+    so a widget that already says "Answer recorded" may still be saving the student's latest change)."""
+    import json
+
+    path = folder / f"{QUIZ}.answers.json"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if json.loads(path.read_text()).get("answers", {}).get(qid) == value:
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{qid} was not saved as {value!r} within {seconds} s")

@@ -18,12 +18,16 @@ from _served import (
     ORDER,
     QUIZ,
     TOKEN,
+    current_run,
     jupyter,
+    lines,
     option,
     question,
     recorded,
     released_quiz,
     the,
+    wait_for_answer,
+    wait_for_line,
     wait_for_saved,
     words,
 )
@@ -40,6 +44,7 @@ def _expected(q):
 
 
 EXPECTED_ANSWERS = {q.id: _expected(q) for q in AUTO}
+NUMBERS = {q.id: n for n, q in enumerate(BANK.questions, start=1)}  # as the notebook numbers them
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.nbgrader]
 
@@ -71,7 +76,7 @@ def _type_into(page, q, value: str, finish: str) -> None:
     recorded(w)
 
 
-def _answer_everything(page) -> None:
+def _answer_everything(page, folder) -> None:
     _type_into(page, the("numeric"), str(the("numeric").key()), "tab")
     _type_into(page, the("text"), the("text").accept[0], "button")
     for q in [q for q in AUTO if q.type == "single"]:  # single choice by mouse
@@ -88,22 +93,22 @@ def _answer_everything(page) -> None:
         page.keyboard.press("Tab")
         if o.id in q.answers:
             page.keyboard.press("Space")
-    recorded(w)
+    wait_for_answer(folder, q.id, EXPECTED_ANSWERS[q.id])
     # Matching by mouse: choose from each list (the keyboard case is test_arrow_keys_work_in_lists_and_radio_groups).
     q = the("matching")
     w = question(page, words(q))
     right = {o.id: o.text for o in q.right}
     for left in q.left:
         w.get_by_label(left.text, exact=True).select_option(label=right[q.answer[left.id]])
-    recorded(w)
-    # Ordering by mouse: Up buttons, then Save this order.
-    w = question(page, words(the("ordering")))
+    wait_for_answer(folder, q.id, EXPECTED_ANSWERS[q.id])
+    # Ordering by mouse: Up buttons; each move is saved (Save this order only records an order left as shown).
+    q = the("ordering")
+    w = question(page, words(q))
     for i, text in enumerate(ORDER):
         shown = [" ".join(t.split()) for t in w.locator(".ck-item-text").all_inner_texts()]
         for _ in range(shown.index(text) - i):
             w.get_by_role("button", name=f"Move up: {text}").click()
-    w.get_by_role("button", name="Save this order").click()
-    recorded(w)
+    wait_for_answer(folder, q.id, EXPECTED_ANSWERS[q.id])
 
 
 def _answer_cell(page):
@@ -154,7 +159,7 @@ def _open_and_run_all(browser, url: str, errors: list):
     # Run All only once the kernel is up: the status bar says "Idle" (a busy machine can take a while).
     page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=120000)
     _menu(page, "Run", "Run All Cells")
-    page.locator(".jp-OutputArea-output", has_text=f"Question {LAST}:").wait_for(state="attached", timeout=120000)
+    wait_for_line(page, f"Question {LAST}:")
     page.locator(".ck-quiz").nth(LAST - 1).scroll_into_view_if_needed()
     return page
 
@@ -166,16 +171,17 @@ def test_student_answers_in_jupyterlab_and_gets_full_marks(lab, browser):
     errors = []
     page = _open_and_run_all(browser, lab["url"], errors)
 
-    _answer_everything(page)
+    _answer_everything(page, lab["folder"])
     _write_the_written_answer(page)
     saved = json.loads((lab["folder"] / f"{QUIZ}.answers.json").read_text())
     assert saved["schema"] == 1
     assert saved["answers"] == EXPECTED_ANSWERS
 
     page.keyboard.press("Control+s")
+    before = current_run(page)
     _menu(page, "Kernel", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog-button.jp-mod-accept").click()
-    page.locator(".jp-OutputArea-output", has_text=f"Question {LAST}: recorded:").wait_for(timeout=90000)
+    wait_for_line(page, f"Question {LAST}: recorded:", timeout=180000, not_from=before)
     multiple, matching = the("multiple"), the("matching")
     assert _restored(page) == {
         "numeric": str(the("numeric").key()),
@@ -185,7 +191,8 @@ def test_student_answers_in_jupyterlab_and_gets_full_marks(lab, browser):
         "matching": [matching.answer[left.id] for left in matching.left],
         "ordering": ORDER,
     }
-    assert page.locator(".jp-OutputArea-output", has_text="not answered yet").count() == 0
+    after = lines(page, not_from=before)
+    assert len(after) == len(AUTO) and not [text for text in after.values() if "not answered" in text]
     page.keyboard.press("Control+s")
     notebook = wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", WRITTEN_ANSWER)
     assert WRITTEN_ANSWER in json.dumps(notebook)
@@ -218,3 +225,76 @@ def test_arrow_keys_work_in_lists_and_radio_groups(lab, browser):
     focused = page.evaluate("document.activeElement.tagName + ':' + document.activeElement.value")
     page.close()
     assert chosen_in_list != "" and focused.startswith("INPUT:")
+
+
+def test_the_line_under_a_question_follows_the_widget_without_rerunning(lab, browser):
+    """After Run All, when the student answers, changes and clears a question, does the line under it say so each
+    time, with no cell run again, and does Ctrl+S typed inside the widget save the notebook with that line?"""
+    q = the("numeric")
+    n = NUMBERS[q.id]
+    errors = []
+    page = _open_and_run_all(browser, lab["url"], errors)
+    w = question(page, words(q))
+    box = w.get_by_role("textbox")
+    box.fill("1948")
+    box.press("Enter")
+    wait_for_line(page, f"Question {n}: recorded: 1948", timeout=60000)
+    box.fill("1951")
+    box.press("Enter")
+    wait_for_line(page, f"Question {n}: recorded: 1951", timeout=60000)
+    w.get_by_role("button", name="Clear answer").click()
+    wait_for_line(page, f"Question {n}: answer cleared; not answered now.", timeout=60000)
+    assert "Answer cleared" in w.locator(".ck-feedback").inner_text()
+    box.fill("1951")
+    box.press("Enter")
+    wait_for_line(page, f"Question {n}: recorded: 1951", timeout=60000)
+    counts = page.evaluate("() => [...document.querySelectorAll('.jp-InputArea-prompt')].map(e => e.textContent)")
+    box.click()
+    page.keyboard.press("Control+s")  # inside the widget's text box
+    saved = wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", f"Question {n}: recorded: 1951")
+    assert (
+        page.evaluate("() => [...document.querySelectorAll('.jp-InputArea-prompt')].map(e => e.textContent)") == counts
+    )
+    assert any(
+        "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+        for c in saved.cells
+        for o in c.get("outputs", [])
+    )
+    page.close()
+    assert errors == []
+
+
+def test_reopened_without_running_the_notebook_says_where_the_answers_are(lab, browser):
+    """With the kernel shut down and the notebook opened again without running it, does every question say its
+    answers are safe in the answers file, and do the lines still show what was recorded?"""
+    import urllib.request
+
+    q = the("numeric")
+    n = NUMBERS[q.id]
+    errors = []
+    page = _open_and_run_all(browser, lab["url"], errors)
+    assert page.locator(".ck-saved-note:visible").count() == 0  # live widgets hide the note
+    box = question(page, words(q)).get_by_role("textbox")
+    box.fill("1949")
+    box.press("Enter")
+    wait_for_line(page, f"Question {n}: recorded: 1949", timeout=60000)
+    page.keyboard.press("Control+s")
+    wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", f"Question {n}: recorded: 1949")
+    assert errors == []
+    page.close()
+    base = lab["url"].split("/lab/")[0]
+    for session in json.loads(urllib.request.urlopen(f"{base}/api/sessions?token={TOKEN}").read()):
+        urllib.request.urlopen(
+            urllib.request.Request(f"{base}/api/sessions/{session['id']}?token={TOKEN}", method="DELETE")
+        )
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(lab["url"])
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=120000)
+    notes = page.evaluate("() => [...document.querySelectorAll('.ck-saved-note')].map(e => e.textContent.trim())")
+    assert notes == [
+        f"Question {NUMBERS[a.id]}: Run all cells to see your saved answers (they are safe in {QUIZ}.answers.json)."
+        for a in AUTO
+    ]
+    shown = lines(page)
+    assert len(shown) == len(AUTO) and shown[n].startswith(f"Question {n}: recorded: 1949")
+    page.close()

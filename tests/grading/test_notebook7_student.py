@@ -15,12 +15,16 @@ from _served import (
     ORDER,
     QUIZ,
     TOKEN,
+    current_run,
     jupyter,
+    lines,
     option,
     question,
     recorded,
     released_quiz,
     the,
+    wait_for_answer,
+    wait_for_line,
     wait_for_saved,
     words,
 )
@@ -56,23 +60,23 @@ def _menu(page, top: str, item: str) -> None:
 
 
 def _all_asked(page) -> None:
-    """Wait until the last grade cell has printed, so every question's widget is on the page."""
-    page.locator(".jp-OutputArea-output", has_text=f"Question {LAST}:").wait_for(state="attached", timeout=120000)
+    """Wait until the last grade cell has shown its line, so every question's widget is on the page."""
+    wait_for_line(page, f"Question {LAST}:")
 
 
-def _answer_by_mouse(page) -> None:
+def _answer_by_mouse(page, folder) -> None:
     q = the("multiple")  # multiple select: click each right box
     w = question(page, words(q))
     for oid in EXPECTED[q.id]:
         w.get_by_label(option(q, oid), exact=True).click()
-    recorded(w)
-    w = question(page, words(the("ordering")))  # ordering: Up buttons, then Save this order
+    wait_for_answer(folder, q.id, EXPECTED[q.id])
+    q = the("ordering")
+    w = question(page, words(q))  # ordering: Up buttons; each move is saved
     for i, text in enumerate(ORDER):
         shown = [" ".join(t.split()) for t in w.locator(".ck-item-text").all_inner_texts()]
         for _ in range(shown.index(text) - i):
             w.get_by_role("button", name=f"Move up: {text}").click()
-    w.get_by_role("button", name="Save this order").click()
-    recorded(w)
+    wait_for_answer(folder, q.id, EXPECTED[q.id])
     w = question(page, words(the("text")))  # text: click the box, type, click Save
     w.get_by_role("textbox").click()
     page.keyboard.type(EXPECTED[the("text").id])
@@ -80,7 +84,7 @@ def _answer_by_mouse(page) -> None:
     recorded(w)
 
 
-def _answer_by_keyboard(page) -> None:
+def _answer_by_keyboard(page, folder) -> None:
     # Arrow keys, digits, Tab and Enter are also Notebook 7 command-mode shortcuts (select the next cell, make a
     # heading, enter edit mode): the notebook must leave them to the focused control.
     w = question(page, words(ARROWS))  # single choice: arrows move the choice within the radio group
@@ -88,6 +92,7 @@ def _answer_by_keyboard(page) -> None:
     for _ in range([o.id for o in ARROWS.options].index(ARROWS.answer)):
         page.keyboard.press("ArrowDown")
     recorded(w)
+    wait_for_answer(folder, ARROWS.id, EXPECTED[ARROWS.id])
     w = question(page, words(the("numeric")))
     w.get_by_role("textbox").focus()
     page.keyboard.type(str(EXPECTED[the("numeric").id]))
@@ -96,7 +101,7 @@ def _answer_by_keyboard(page) -> None:
     recorded(w)
 
 
-def _shown(page) -> dict:
+def _shown(page, not_from: str) -> dict:
     """What the widgets show, read from the page."""
     multiple, ordering = the("multiple"), the("ordering")
     return {
@@ -106,7 +111,7 @@ def _shown(page) -> dict:
         "multiple": [question(page, words(multiple)).get_by_label(o.text, exact=True).is_checked() for o in multiple.options],  # noqa: E501
         "ordering": [" ".join(t.split()) for t in question(page, words(ordering)).locator(".ck-item-text").all_inner_texts()],  # noqa: E501
         "unanswered": question(page, words(the("matching"))).locator("select").first.input_value(),
-        "not answered": [n for n in range(1, LAST + 1) if page.locator(".jp-OutputArea-output", has_text=f"Question {n}: not answered yet").count()],  # noqa: E501
+        "not answered": sorted(n for n, line in lines(page, not_from=not_from).items() if "not answered yet" in line),
     }  # fmt: skip
 
 
@@ -127,16 +132,17 @@ def test_student_answers_in_notebook7_and_sees_them_restored(notebook7, browser)
     _menu(page, "Run", "Run All Cells")  # cells wait for the kernel if it is still starting
     _all_asked(page)
 
-    _answer_by_mouse(page)
-    _answer_by_keyboard(page)
+    _answer_by_mouse(page, notebook7["folder"])
+    _answer_by_keyboard(page, notebook7["folder"])
     saved = json.loads((notebook7["folder"] / f"{QUIZ}.answers.json").read_text())
     assert saved["answers"] == EXPECTED
 
+    before = current_run(page)
     _menu(page, "Kernel", "Restart Kernel and Run All Cells")
     page.locator(".jp-Dialog-button.jp-mod-accept").click()
-    page.locator(".jp-OutputArea-output", has_text=f"Question {LAST}: recorded:").wait_for(timeout=90000)
+    wait_for_line(page, f"Question {LAST}: recorded:", timeout=180000, not_from=before)
     multiple = the("multiple")
-    assert _shown(page) == {
+    assert _shown(page, before) == {
         "numeric": str(the("numeric").key()),
         "text": the("text").accept[0],
         "single": [o.id == ARROWS.answer for o in ARROWS.options],
@@ -149,4 +155,27 @@ def test_student_answers_in_notebook7_and_sees_them_restored(notebook7, browser)
     after = _saved_with_outputs(notebook7["folder"] / f"{QUIZ}.ipynb")
     page.close()
     assert [(c.cell_type, c.source) for c in after.cells] == [(c.cell_type, c.source) for c in released.cells]
+    assert [e for e in errors if UPSTREAM_RACE not in e] == []
+
+
+def test_ctrl_s_inside_a_widget_saves_the_notebook(notebook7, browser):
+    """In Notebook 7, does Ctrl+S typed inside a question's text box save the notebook (with the line under the
+    question as it is now), instead of being swallowed by the widget or opening the browser's "Save page as"?"""
+    q = the("numeric")
+    number = [a.id for a in BANK.questions].index(q.id) + 1
+    errors = []
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(notebook7["url"])
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90000)
+    _menu(page, "Run", "Run All Cells")
+    _all_asked(page)
+    box = question(page, words(q)).get_by_role("textbox")
+    box.fill("1234")
+    box.press("Enter")
+    wait_for_line(page, f"Question {number}: recorded: 1234", timeout=60000)
+    box.click()
+    page.keyboard.press("Control+s")
+    wait_for_saved(notebook7["folder"] / f"{QUIZ}.ipynb", f"Question {number}: recorded: 1234")
+    page.close()
     assert [e for e in errors if UPSTREAM_RACE not in e] == []

@@ -75,6 +75,50 @@ def test_student_run_reports_recorded_or_unanswered_without_the_key(course, monk
     assert out.err == "" and "June 1950" not in out.out and "ncorrect" not in out.out
 
 
+@pytest.fixture
+def shown(monkeypatch):
+    """What the quiz shows in a notebook: every display and update it sends, as (display id, update, bundle)."""
+    import coursekit.notebook.quiz as quiz_module
+
+    sent = []
+
+    def show(bundle, *, display_id=None, update=False):
+        sent.append((display_id, update, bundle))
+        return True
+
+    monkeypatch.setattr(quiz_module, "show", show)
+    return sent
+
+
+def test_the_line_under_a_question_follows_its_widget(course, monkeypatch, shown):
+    """When the student answers, changes or clears a question, is the line under it updated at once (no re-run),
+    in place, and does the note for a notebook opened without running say where the answers are?"""
+    pytest.importorskip("coursekit.notebook.widget")
+    folder = course / "student" / QUIZ
+    shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
+    monkeypatch.chdir(folder)
+    quiz = Quiz(QUIZ)
+    widget = quiz.ask("ty-forged-in")
+    ((_, _, note),) = shown
+    assert (
+        note["text/plain"]
+        == f"Question 5: Run all cells to see your saved answers (they are safe in {QUIZ}.answers.json)."
+    )
+    assert f'id="ck-note-{widget.note}"' in note["text/html"]  # the live widget hides it by this id
+    assert quiz.grade("ty-forged-in") is None
+    line_id, update, first = shown[-1]
+    assert line_id and not update and first["text/plain"] == "Question 5: not answered yet."
+    widget.value = "korean-war"
+    assert (
+        shown[-1] == (line_id, True, shown[-1][2])
+        and shown[-1][2]["text/plain"] == "Question 5: recorded: The Korean War"
+    )
+    widget.value = None
+    assert shown[-1][:2] == (line_id, True)
+    assert shown[-1][2]["text/plain"] == "Question 5: answer cleared; not answered now."
+    assert "●" not in shown[-1][2]["text/html"] and "○" in shown[-1][2]["text/html"]
+
+
 def test_validate_flags_only_unanswered_questions(course, monkeypatch, capsys):
     """Under nbgrader validate, do unanswered and half-matched questions write to stderr (fail), answered ones not?"""
     folder = course / "student" / QUIZ
@@ -137,3 +181,6 @@ def test_student_is_told_when_the_answers_file_is_unreadable(course, monkeypatch
     Quiz(QUIZ).grade("mq-numeric")
     out = capsys.readouterr().out
     assert "could not be read" in out and "Answer the questions again" in out
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    Quiz(QUIZ).grade("ty-amended-year")
+    assert "could not be read" in capsys.readouterr().err  # nbgrader validate lists it as failed

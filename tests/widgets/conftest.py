@@ -10,6 +10,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from coursekit.bank.schema import Question
+from coursekit.notebook.widget import QuizWidget
 
 SOURCE = {"section": "Summary", "quote": "a short verbatim quote"}
 
@@ -114,3 +115,48 @@ def harness_url(repo):
     yield f"http://127.0.0.1:{server.server_address[1]}/tests/widgets/harness.html"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def harness_page(browser, harness_url, repo):
+    """One page for the whole module (loading axe-core once); each test mounts its own question on it."""
+    ctx = browser.new_context(viewport={"width": 900, "height": 700})
+    page = ctx.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(harness_url)
+    page.wait_for_function("window.harnessReady === true")
+    page.add_script_tag(path=str(repo / "node_modules" / "axe-core" / "axe.min.js"))
+    yield page
+    ctx.close()
+
+
+@pytest.fixture
+def open_quiz(harness_page):
+    """Mount one question on the harness page; returns the page (errors on the page fail the test)."""
+    page = harness_page
+    page.errors.clear()
+
+    def _open(q, mode="practice", kind="kernel", dark=False, value=None, host="", number=0):
+        page.emulate_media(color_scheme="dark" if dark else "light")
+        # how a host announces its own theme: JupyterLab's body attribute, MyST's class on <html>
+        page.evaluate(
+            """host => {
+                document.body.toggleAttribute("data-jp-theme-light", host === "jupyterlab-light");
+                if (host === "jupyterlab-light") document.body.dataset.jpThemeLight = "true";
+                document.documentElement.classList.toggle("dark", host === "myst-dark");
+                document.documentElement.classList.toggle("light", host === "myst-light");
+            }""",
+            host,
+        )
+        widget = QuizWidget.practice(q) if mode == "practice" else QuizWidget.graded(q.public())
+        state = {"question": widget.question, "mode": mode, **({"number": number} if number else {})}
+        if kind == "kernel":
+            state |= {"value": value, "status": ""}
+        page.evaluate(
+            "([state, kind]) => { document.activeElement?.blur(); return mountQuiz(state, kind); }", [state, kind]
+        )
+        return page
+
+    yield _open
+    assert not page.errors, f"JavaScript errors on the page: {page.errors}"

@@ -15,51 +15,6 @@ TYPES = ("single", "multiple", "numeric", "text", "ordering", "matching")
 TEXTS = {"ordering": {"One": "one", "Two": "two", "Three": "three", "Four": "four"}}
 
 
-@pytest.fixture(scope="module")
-def harness_page(browser, harness_url, repo):
-    """One page for the whole module (loading axe-core once); each test mounts its own question on it."""
-    ctx = browser.new_context(viewport={"width": 900, "height": 700})
-    page = ctx.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(harness_url)
-    page.wait_for_function("window.harnessReady === true")
-    page.add_script_tag(path=str(repo / "node_modules" / "axe-core" / "axe.min.js"))
-    yield page
-    ctx.close()
-
-
-@pytest.fixture
-def open_quiz(harness_page):
-    """Mount one question on the harness page; returns the page (errors on the page fail the test)."""
-    page = harness_page
-    page.errors.clear()
-
-    def _open(q, mode="practice", kind="kernel", dark=False, value=None, host=""):
-        page.emulate_media(color_scheme="dark" if dark else "light")
-        # how a host announces its own theme: JupyterLab's body attribute, MyST's class on <html>
-        page.evaluate(
-            """host => {
-                document.body.toggleAttribute("data-jp-theme-light", host === "jupyterlab-light");
-                if (host === "jupyterlab-light") document.body.dataset.jpThemeLight = "true";
-                document.documentElement.classList.toggle("dark", host === "myst-dark");
-                document.documentElement.classList.toggle("light", host === "myst-light");
-            }""",
-            host,
-        )
-        widget = QuizWidget.practice(q) if mode == "practice" else QuizWidget.graded(q.public())
-        state = {"question": widget.question, "mode": mode}
-        if kind == "kernel":
-            state |= {"value": value, "status": ""}
-        page.evaluate(
-            "([state, kind]) => { document.activeElement?.blur(); return mountQuiz(state, kind); }", [state, kind]
-        )
-        return page
-
-    yield _open
-    assert not page.errors, f"JavaScript errors on the page: {page.errors}"
-
-
 def plain(markdown):
     return re.sub(r"[*`]", "", markdown)
 
@@ -87,7 +42,8 @@ def screen_order(page):
 
 
 def submit_by_mouse(page):
-    if page.locator(".ck-primary").count():
+    # A graded ordering's "Save this order" is gone once a move has saved the order.
+    if page.locator(".ck-primary:visible").count():
         page.locator(".ck-primary").click()
 
 
@@ -327,8 +283,8 @@ def test_graded_by_keyboard(open_quiz, questions, kind):
         else:
             tab_to(page, "el.tagName === 'INPUT'")
             page.keyboard.type("366" if kind == "numeric" else "Pacific")
-        tab_to(page, "el.classList.contains('ck-primary')")
-        page.keyboard.press("Enter")
+            tab_to(page, "el.classList.contains('ck-primary')")
+            page.keyboard.press("Enter")
     stored = value(page)
     assert "Answer recorded" in feedback(page)
     if kind == "ordering":

@@ -86,12 +86,11 @@ def test_value_round_trip(questions, kind):
 
 
 @pytest.mark.parametrize("kind", TYPES)
-@pytest.mark.parametrize("mode", ("practice", "graded"))
-def test_mimebundle_has_a_static_view(questions, kind, mode):
-    """Does the display bundle add HTML and plain text with the prompt and the current answer, next to the widget?"""
+def test_practice_mimebundle_has_a_static_view(questions, kind):
+    """Does a practice widget's display bundle add HTML and plain text with the prompt and the current answer?"""
     q = questions[kind]
     answer, shown = ANSWERS[kind]
-    w = QuizWidget.practice(q) if mode == "practice" else QuizWidget.graded(q.public())
+    w = QuizWidget.practice(q)
     w.value = answer
     data, _ = w._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
@@ -105,6 +104,20 @@ def test_mimebundle_has_a_static_view(questions, kind, mode):
     assert "Not answered yet" in w._repr_mimebundle_()[0]["text/html"]
 
 
+@pytest.mark.parametrize("kind", TYPES)
+@pytest.mark.parametrize("answered", (True, False))
+def test_graded_static_view_never_looks_unanswered(questions, kind, answered):
+    """Saved with the notebook, does a graded question's static view show its number and points, and never claim
+    it is unanswered or show an answer that may have changed since?"""
+    q = questions[kind]
+    w = QuizWidget.graded(q.public(), value=ANSWERS[kind][0] if answered else None, number=4)
+    data, _ = w._repr_mimebundle_()
+    page = re.sub(r"<[^>]+>", "", data["text/html"])
+    assert "Question 4 · " in page and "2 points" in page and data["text/plain"].startswith("Question 4 (")
+    assert "not answered" not in (page + data["text/plain"]).lower() and "Your answer" not in page
+    assert q.explanation not in page and q.id not in page + data["text/plain"]
+
+
 def test_static_view_escapes_bank_text(questions):
     """Is HTML in a prompt shown as text, not run, while the Markdown subset is rendered?"""
     q = questions["single"].model_copy(
@@ -116,11 +129,10 @@ def test_static_view_escapes_bank_text(questions):
     assert "javascript:" not in page
 
 
-def test_status_is_shown_in_the_static_view(questions):
-    """Does the kernel's status line (e.g. where the answer was saved) appear in the static view?"""
-    w = QuizWidget.graded(questions["text"].public(), value="Pacific")
-    w.status = "Answer recorded"
-    assert "Answer recorded" in w._repr_mimebundle_()[0]["text/html"]
+def test_number_reaches_the_front_end(questions):
+    """Do a graded widget's number (its heading) and note id (the note it hides) reach the front end's state?"""
+    w = QuizWidget.graded(questions["text"].public(), number=7, note="abc")
+    assert w.get_state("number") == {"number": 7} and w.get_state("note") == {"note": "abc"}
 
 
 def test_front_end_is_small_and_offline(repo):

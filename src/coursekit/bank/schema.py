@@ -67,6 +67,7 @@ class Option(_Strict):
 
 class _Question(_Strict):
     id: Id
+    title: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = None  # short, for feedback
     prompt: Text
     points: float = Field(default=1.0, gt=0, le=100)
     explanation: Text

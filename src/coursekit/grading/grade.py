@@ -19,6 +19,7 @@ from pathlib import Path
 from ..course import find_course
 from . import parallel
 from .parallel import GradeReport, _hush_nbgrader_warnings, _inside, nbgrader_app
+from .score_summary import score_summary
 
 
 def grade_assignment(
@@ -39,8 +40,11 @@ def grade_assignment(
         plan = _batch_plan(app, assignment, force)
         if plan is None:
             options = {"workers": workers, "scheduler": scheduler, "students": students, "progress": progress}
-            return parallel.grade_assignment(assignment=assignment, force=force, **options)
-        return _run_batch(app, assignment, plan, students, progress=progress)
+            report = parallel.grade_assignment(assignment=assignment, force=force, **options)
+        else:
+            report = _run_batch(app, assignment, plan, students, progress=progress)
+        report.scores = score_summary(app.coursedir.db_url, assignment)
+        return report
 
 
 def _batch_plan(app, assignment: str, force: bool):

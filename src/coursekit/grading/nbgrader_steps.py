@@ -99,7 +99,7 @@ def score_into(nb: NotebookNode, key: sources.Key, entry: ledger.Entry, ignored:
     handed = entry.handed_in()
     scores = grade_answers(key.questions, handed)
     notes = submission_notes(handed, ignored, unknown_ids(key.questions, handed))
-    fill(nb, key.questions, scores, handed, show_key=key.show_key, notes=notes)
+    fill(nb, key.questions, scores, handed, show_key=key.show_key, notes=notes, book=key.book)
     return scores
 
 
@@ -123,7 +123,9 @@ def _submission_place(folder: Path) -> tuple[Path, str, str] | None:
     return folder.parents[2], folder.parent.name, folder.name
 
 
-_NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
+# What `nbgrader release_feedback` reads beside the pages (the submission's time and its exchange secret). It copies
+# only the pages to students; these two were the student's own submission's and stay in feedback/.
+RELEASE_FEEDBACK_NEEDS = ("timestamp.txt", "submission_secret.txt")
 
 
 def after_feedback(*, assignment: str, student: str, notebooks: list[str], **_) -> None:
@@ -138,5 +140,5 @@ def after_feedback(*, assignment: str, student: str, notebooks: list[str], **_) 
         for path in sorted(target.glob("*")) if target.is_dir() else []:
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)
-            elif path.is_symlink() or (path.suffix != ".html" and path.name not in _NBGRADER_FILES):
+            elif (path.suffix != ".html" and path.name not in RELEASE_FEEDBACK_NEEDS) or path.is_symlink():
                 path.unlink()

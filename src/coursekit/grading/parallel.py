@@ -42,6 +42,7 @@ class GradeReport:
     seconds: float = 0.0
     workers: int = 0
     timings: dict = field(default_factory=dict)  # milliseconds per submission, by part (kernel-free grading)
+    scores: str = ""  # the class's score summary (score_summary.py), printed last
 
     @property
     def ok(self) -> bool:
@@ -68,6 +69,8 @@ class GradeReport:
                 "A failed submission has no autograded notebook (nbgrader fails it the same way); "
                 f"fix it or grade it by hand, then run `coursekit grade {self.assignment}` again."
             )
+        if self.scores:
+            lines.append(self.scores)
         return "\n".join(lines)
 
 

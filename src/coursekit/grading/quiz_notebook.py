@@ -15,7 +15,7 @@ import copy
 from nbformat import NotebookNode, from_dict
 
 from .answers_file import HandedIn
-from .feedback import notes_html, question_outputs
+from .feedback import notes_html, output_metadata, question_outputs
 
 META = "coursekit"  # notebook metadata key set by `coursekit generate`: {"coursekit": {"quiz": "<name>"}}
 MAX_WRITTEN = 20_000  # characters of a written response kept (a longer one is cut, and says so)
@@ -73,7 +73,9 @@ def _written(source) -> str:
     return text
 
 
-def fill(nb: NotebookNode, questions: list, scores: dict, handed: HandedIn, *, show_key: bool, notes: list[str]):
+def fill(
+    nb: NotebookNode, questions: list, scores: dict, handed: HandedIn, *, show_key: bool, notes: list[str], book=None
+):
     """Write each auto-graded question's feedback and points under its grade cell (nothing runs)."""
     numbers = {q.id: i for i, q in enumerate(questions, start=1)}
     by_id = {q.id: q for q in questions}
@@ -84,19 +86,20 @@ def fill(nb: NotebookNode, questions: list, scores: dict, handed: HandedIn, *, s
             continue
         q, result = by_id[qid], scores[qid]
         outputs = [_notes(notes)] if first and notes else []
-        bundle = question_outputs(numbers[qid], q, handed.values.get(qid), result, show_key)
-        outputs += [_display(bundle), _points(result.points)]
+        bundle = question_outputs(numbers[qid], q, handed.values.get(qid), result, show_key, book)
+        outputs += [_display(bundle, output_metadata(numbers[qid], q, result)), _points(result.points)]
         cell.outputs, first = outputs, False
     return nb
 
 
-def _display(data: dict) -> NotebookNode:
+def _display(data: dict, metadata: dict | None = None) -> NotebookNode:
     # Built directly: nbformat's new_output validates each output against the schema (1 ms each).
-    return from_dict({"output_type": "display_data", "data": data, "metadata": {}})
+    return from_dict({"output_type": "display_data", "data": data, "metadata": metadata or {}})
 
 
 def _notes(notes: list[str]) -> NotebookNode:
-    return _display({"text/plain": "\n".join(notes), "text/html": notes_html(notes)})
+    bundle = {"text/plain": "\n".join(notes), "text/html": notes_html(notes)}
+    return _display(bundle, {"coursekit": {"part": "notes"}})
 
 
 def _points(points: float) -> NotebookNode:

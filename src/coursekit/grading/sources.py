@@ -16,6 +16,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..course import find_course
+from .book_links import BookLinks, load_book_links
 from .handin import read_regular
 from .key import load_quiz, show_key_setting
 from .private_files import write_private
@@ -30,10 +31,11 @@ _keys: dict[tuple, Key] = {}
 
 @dataclass(frozen=True)
 class Key:
-    """What scoring a quiz needs: its questions (with the key) and whether feedback shows the key."""
+    """What scoring a quiz needs: its questions (with the key), whether feedback shows the key, where it links."""
 
     questions: list
     show_key: bool
+    book: BookLinks = BookLinks()
 
 
 def source_path(coursedir, assignment: str, notebook: str) -> Path:
@@ -69,7 +71,8 @@ def quiz_key(coursedir, quiz: str) -> Key:
     bank_file = course.bank_dir / f"{quiz}.yaml"
     stamp = (str(course.root), quiz, _mtime(bank_file), _mtime(course.settings))
     if stamp not in _keys:
-        _keys[stamp] = Key(list(load_quiz(course, quiz).questions), show_key_setting(course))
+        book = load_book_links(course)
+        _keys[stamp] = Key(list(load_quiz(course, quiz).questions), show_key_setting(course), book)
     return _keys[stamp]
 
 

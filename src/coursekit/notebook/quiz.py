@@ -3,8 +3,8 @@
 A generated quiz notebook runs ``quiz = Quiz("<name>")``, then ``quiz.ask(qid)`` (the widget)
 and ``quiz.grade(qid)`` (a locked nbgrader grade cell) per question:
 
-* a student working: answers are saved to ``<name>.answers.json`` on every change; ``grade``
-  says "recorded" or "not answered yet";
+* a student working: answers are saved to ``<name>.answers.json`` on every change; ``grade`` shows
+  a line that says "recorded", "cleared" or "not answered yet" and follows the widget as it changes;
 * ``nbgrader validate`` (NBGRADER_EXECUTION=validate): an unanswered question writes one line
   to stderr, which makes the validator list it as failed; answered ones pass;
 * grading: the grader never runs this notebook. It scores the answers file as handed in, in its
@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 from pathlib import Path
 
 from .answers import answers_path, read_answers, write_answer
+from .lines import line_bundle, note_bundle, show
 
 SOURCE_NOTE = (
     "Note: this notebook is in the course's source/ folder, so answers are kept in memory only "
@@ -58,6 +60,9 @@ class Quiz:
         except (ValueError, KeyError, TypeError) as e:
             raise QuizSetupError(f"{public_file} is damaged ({e}); fetch the assignment again.") from None
         self._order = list(self._public)
+        self._lines: dict[str, list[str]] = {}  # question id -> display ids of the lines showing it
+        self._cleared: set[str] = set()
+        self._run = secrets.token_hex(4)  # this run of the notebook (its lines carry it)
         self._memory: dict | None = None  # answers kept in memory instead of a file
         self.answers_file = answers_path(self.folder, name)
         if not _mode() and _in_course_source(self.folder):
@@ -86,7 +91,10 @@ class Quiz:
             return _QuestionText(self._number(qid), public)
         from .widget import QuizWidget  # imported here so autograde kernels never load ipywidgets
 
-        widget = QuizWidget.graded(public, value=self._saved().get(qid))
+        number, note = self._number(qid), secrets.token_hex(6)
+        if self._memory is None:  # seen only where the widget cannot render (source/ keeps answers in memory)
+            show(note_bundle(number, self.answers_file.name, note))
+        widget = QuizWidget.graded(public, value=self._saved().get(qid), number=number, note=note)
         widget.observe(lambda change: self._record(widget, qid, change["new"]), names="value")
         return widget
 
@@ -94,37 +102,56 @@ class Quiz:
         if self._memory is not None:
             self._memory[qid] = value
             widget.status = "Answer recorded (in memory only: this is the course's source folder)"
-            return
-        try:
-            write_answer(self.answers_file, qid, value)
-        except (OSError, TypeError, ValueError) as e:
-            widget.status = f"Could not save the answer ({type(e).__name__}: {e}); check the folder is writable."
-            return
-        widget.status = "Answer recorded" if value is not None else "Answer cleared"
+        else:
+            try:
+                write_answer(self.answers_file, qid, value)
+            except (OSError, TypeError, ValueError) as e:
+                widget.status = f"Could not save the answer ({type(e).__name__}: {e}); check the folder is writable."
+                return
+            widget.status = "Answer recorded" if value is not None else "Answer cleared"
+        (self._cleared.add if value is None else self._cleared.discard)(qid)
+        self._update_lines(qid)
 
     # ---------- grading ----------
 
     def grade(self, qid: str):
-        """Under autograde: print feedback, return the points. Otherwise: say what is recorded."""
+        """The line under a question: what is recorded (live in a notebook; printed under nbgrader validate)."""
         if _mode() == "autograde":
             raise QuizSetupError(
                 "coursekit quizzes are graded from the answers file, outside any kernel; this grader ran the notebook "
                 "instead. Grader: run nbgrader from the course's assignments/ folder (its nbgrader_config.py plugs "
                 "coursekit in), or use `coursekit grade`."
             )
+        state, text = self.line(qid)
+        display_id = f"ck-line-{secrets.token_hex(6)}"
+        if _mode() != "validate" and show(line_bundle(state, text, self._run), display_id=display_id):
+            self._lines.setdefault(qid, []).append(display_id)  # updated as the answer changes
+            return None
+        # nbgrader validate lists a grade cell with stderr output as failed: the unanswered and incomplete ones.
+        failed = state != "recorded" and _mode() == "validate"
+        print(text, file=sys.stderr if failed else sys.stdout)
+        return None
+
+    def line(self, qid: str) -> tuple[str, str]:
+        """(state, words) of what is recorded for ``qid``, from the answers file (the public view only, no key)."""
         public = self._known(qid)
         label = f"Question {self._number(qid)}"
         if self._memory is None and (problem := read_answers(self.answers_file).problem):
-            print(f"{label}: {problem}. Answer the questions again to replace it.")
+            return "problem", f"{label}: {problem}. Answer the questions again to replace it."
         value = self._saved().get(qid)
-        missing = "not answered yet" if value is None else _incomplete(public, value)
+        if value is None:
+            cleared = qid in self._cleared
+            return ("cleared", f"{label}: answer cleared; not answered now.") if cleared else (
+                "unanswered", f"{label}: not answered yet.")  # fmt: skip
+        missing = _incomplete(public, value)
         if missing:
-            # nbgrader validate lists a grade cell with stderr output as failed: the unanswered and incomplete ones.
-            recorded = "" if value is None else f" (recorded: {_public_words(public, value)})"
-            print(f"{label}: {missing}.{recorded}", file=sys.stderr if _mode() == "validate" else sys.stdout)
-            return None
-        print(f"{label}: recorded: {_public_words(public, value)}")
-        return None
+            return "incomplete", f"{label}: {missing}. (recorded: {_public_words(public, value)})"
+        return "recorded", f"{label}: recorded: {_public_words(public, value)}"
+
+    def _update_lines(self, qid: str) -> None:
+        bundle = line_bundle(*self.line(qid), self._run)
+        for display_id in self._lines.get(qid, []):
+            show(bundle, display_id=display_id, update=True)
 
 
 def _incomplete(public: dict, value) -> str:

@@ -14,6 +14,9 @@ from pathlib import Path
 import anywidget
 import traitlets
 
+from .markup import inline as _inline
+from .markup import markdown as _markdown
+
 #: Fields of a question's practice view that reveal the key; a graded widget must not carry them.
 SECRET_FIELDS = ("key", "answer", "answers", "accept", "tolerance", "explanation")
 MODES = ("practice", "graded")
@@ -28,6 +31,8 @@ class QuizWidget(anywidget.AnyWidget):
     mode = traitlets.Unicode("practice").tag(sync=True)
     value = traitlets.Any(None, allow_none=True).tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
+    number = traitlets.Int(0).tag(sync=True)  # the question's number in its quiz (0: none)
+    note = traitlets.Unicode("").tag(sync=True)  # id of the saved-notebook note that the live widget hides
 
     @classmethod
     def practice(cls, question_model) -> QuizWidget:
@@ -35,7 +40,7 @@ class QuizWidget(anywidget.AnyWidget):
         return cls(question=question_model.practice(), mode="practice")
 
     @classmethod
-    def graded(cls, public: dict, value=None) -> QuizWidget:
+    def graded(cls, public: dict, value=None, *, number: int = 0, note: str = "") -> QuizWidget:
         """A graded question: records ``value`` and shows ``status``; ``public`` must hold no key."""
         leaks = [f for f in SECRET_FIELDS if f in public]
         if leaks:
@@ -43,7 +48,7 @@ class QuizWidget(anywidget.AnyWidget):
                 f"question '{public.get('id', '?')}' carries {', '.join(leaks)}: a graded widget gets only "
                 "the public view. Pass q.public(), not q.practice()"
             )
-        return cls(question=dict(public), mode="graded", value=value)
+        return cls(question=dict(public), mode="graded", value=value, number=number, note=note)
 
     @traitlets.validate("mode")
     def _known_mode(self, proposal):
@@ -68,7 +73,7 @@ class QuizWidget(anywidget.AnyWidget):
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-        data = {**data, "text/plain": _plain(self.question, self.mode, self.value), "text/html": static_html(self)}
+        data = {**data, "text/plain": _plain(self), "text/html": static_html(self)}
         return data, metadata
 
 
@@ -88,35 +93,6 @@ TYPE_NAMES = {
     "ordering": "ordering",
     "matching": "matching",
 }
-
-
-def _inline(text: str) -> str:
-    """The widget's Markdown subset (**bold**, *em*, `code`, links), escaped first like quiz.mjs."""
-    codes: list[str] = []
-    s = html.escape(str(text).replace("\0", ""))
-
-    def stash(m: re.Match) -> str:  # code spans are set aside so * inside them stays literal
-        codes.append(m[1])
-        return f"\0{len(codes) - 1}\0"
-
-    s = re.sub(r"`([^`]+)`", stash, s)
-    s = re.sub(
-        r"\[([^\]]+)\]\(([^)\s]+)\)",
-        lambda m: f'<a href="{m[2]}">{m[1]}</a>' if _safe_url(m[2]) else m[1],
-        s,
-    )
-    s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
-    s = re.sub(r"\*([^*\s][^*]*)\*", r"<em>\1</em>", s)
-    return re.sub(r"\0(\d+)\0", lambda m: f"<code>{codes[int(m[1])]}</code>", s)
-
-
-def _safe_url(url: str) -> bool:
-    return bool(re.match(r"(https?:|mailto:)", url, re.I)) or not re.match(r"[a-z][a-z0-9+.-]*:", url, re.I)
-
-
-def _markdown(text: str) -> str:
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
-    return "".join(f"<p>{_inline(' '.join(p.split()))}</p>" for p in paragraphs)
 
 
 def _answer_html(q: dict, value) -> str:
@@ -151,28 +127,37 @@ def _choices_html(q: dict) -> str:
     return ""
 
 
+def _heading(widget: QuizWidget) -> str:
+    if widget.mode != "graded":
+        return "Self-check"
+    return f"Question {widget.number}" if widget.number else "Quiz question"
+
+
 def static_html(widget: QuizWidget) -> str:
-    """A self-contained HTML view of the widget for places without JavaScript; never shows a key."""
-    q, mode = widget.question, widget.mode
-    label = "Quiz question" if mode == "graded" else "Self-check"
+    """A self-contained HTML view of the widget for places without JavaScript; never shows a key.
+
+    A graded question shows no answer here: this view is saved with the notebook and would go stale (or look
+    empty) as soon as the student answers. ``Quiz.ask`` puts a note saying where the answers are above it.
+    """
+    q = widget.question
     points = q.get("points", 1)
+    answer = f"<div><strong>Your answer:</strong> {_answer_html(q, widget.value)}</div>"
+    tail = "" if widget.mode == "graded" else answer
     return (
         '<div class="coursekit-quiz-static" style="border:1px solid #8c959f;border-radius:6px;'
         'padding:0.5em 1em;margin:0.5em 0;max-width:48em">'
-        f"<p><small>{label} · {html.escape(TYPE_NAMES.get(q.get('type'), str(q.get('type'))))} · "
+        f"<p><small>{_heading(widget)} · {html.escape(TYPE_NAMES.get(q.get('type'), str(q.get('type'))))} · "
         f"{points:g} point{'s' if points != 1 else ''}</small></p>"
         f'<div style="font-weight:600">{_markdown(q.get("prompt", ""))}</div>'
-        f"{_choices_html(q)}"
-        f"<div><strong>Your answer:</strong> {_answer_html(q, widget.value)}</div>"
-        + (f"<p><em>{html.escape(widget.status)}</em></p>" if widget.status else "")
-        + "</div>"
+        f"{_choices_html(q)}{tail}</div>"
     )
 
 
-def _plain(q: dict, mode: str, value) -> str:
+def _plain(widget: QuizWidget) -> str:
+    q = widget.question
     prompt = " ".join(re.sub(r"[*`]", "", str(q.get("prompt", ""))).split())
-    answer = "not answered yet" if value is None else repr(value)
-    title = "Quiz question" if mode == "graded" else "Self-check"
-    return (
-        f"{title} {q.get('id', '?')} ({TYPE_NAMES.get(q.get('type'), q.get('type'))}): {prompt}\nYour answer: {answer}"
-    )
+    head = f"{_heading(widget)} ({TYPE_NAMES.get(q.get('type'), q.get('type'))}): {prompt}"
+    if widget.mode == "graded":
+        return head
+    answer = "not answered yet" if widget.value is None else repr(widget.value)
+    return f"{head}\nYour answer: {answer}"

@@ -35,6 +35,7 @@ def _nbgrader(grade_id: str, *, points: float | None = None, answer: bool = Fals
 
 
 def _intro(quiz: BankFile) -> str:
+    # Menu and button names are JupyterLab 4's and Notebook 7's own (and nbgrader's extension for them).
     name = quiz.assignment
     total = sum(q.points for q in quiz.questions)
     written = quiz.written()
@@ -49,23 +50,27 @@ def _intro(quiz: BankFile) -> str:
 
 This graded quiz has {count}.
 
+**Opened without running?** Run all cells to see your saved answers (they are safe in `{name}.answers.json`).
+
 **How to answer**
 
-1. Run all cells (*Run → Run All Cells*). Each question appears as a widget under its number.
+1. Run all cells (*Run → Run All Cells*). Each question appears as a widget headed with its number and points.
 2. Answer with the mouse or the keyboard (Tab moves between controls; arrow keys, Space and Enter work as usual).
-3. Every change is saved at once to `{name}.answers.json`, next to this notebook. Answers survive closing the
-   notebook, restarting the kernel and *Restart and Run All*.
-4. The cell under each question says what was recorded, or that the question is not answered yet. It never shows
-   the correct answer: you get feedback after grading.
+3. Every change is saved at once to `{name}.answers.json`, next to this notebook, and survives closing the notebook
+   and restarting the kernel (*Kernel → Restart Kernel and Run All Cells…*). *Clear answer* removes an answer.
+4. The line under each question says what is recorded, or that the question is not answered yet, and follows your
+   answer as it changes. It never shows the correct answer: you get feedback after grading.
+5. Save the notebook as usual (*File → Save Notebook*, or Ctrl+S, Cmd+S on a Mac, also inside a question).
 {steps}
-**Submitting**: submit through nbgrader (the *Assignments* tab, or `nbgrader submit {name}`) and keep
-`{name}.answers.json` in the folder: it holds your answers. {locked} nbgrader restores them when grading,
-so editing them changes nothing.
+**Submitting**: press *Validate* in the notebook's toolbar to list any question not answered yet. Then submit: in
+JupyterLab open *Nbgrader → Assignment List*, in Notebook 7 the *Assignments* tab of the file browser, and press
+*Submit* next to this quiz (or run `nbgrader submit {name}`). Keep `{name}.answers.json` in the folder: it holds
+your answers. {locked} nbgrader restores them when grading, so editing them changes nothing.
 """
 
 
-_WRITTEN_STEP = """5. A written question has no widget: double-click the cell that says *YOUR ANSWER HERE* under it,
-   replace that text with your answer, and save the notebook (*File → Save*). That cell is the only one you can edit.
+_WRITTEN_STEP = """6. A written question has no widget: double-click the cell that says *YOUR ANSWER HERE* under it,
+   replace that text with your answer, and save the notebook. That cell is the only one you can edit.
 """
 
 

@@ -248,14 +248,25 @@ function matching(q, ui) {
 }
 
 const TYPES = { single, multiple, numeric, text, ordering, matching };
+// One wording for every type: what to do, then how the answer is kept ([graded, practice]).
 const HELP = {
-  single: "Choose one answer.",
-  multiple: "Choose all that apply.",
-  numeric: "Type a number.",
-  text: "Type a short answer.",
-  ordering: "Put the items in order with the Up and Down buttons.",
-  matching: "Match each item with one choice from its list.",
+  single: ["Select one answer.", "It is saved as soon as you select it.", ""],
+  multiple: ["Select all that apply.", "Each change is saved at once.", "Then press Check."],
+  numeric: ["Type a number.", "Press Enter or Save answer to save it.", "Press Enter or Check."],
+  text: ["Type a short answer.", "Press Enter or Save answer to save it.", "Press Enter or Check."],
+  ordering: [
+    "Move the items into order with the Up and Down buttons.",
+    "Each move is saved; if the order shown is already your answer, press Save this order.",
+    "Then press Check.",
+  ],
+  matching: ["Choose a match for each item from its list.", "Each choice is saved at once.", "Then press Check."],
 };
+/** The help line, without a first sentence the prompt already says (e.g. "Select all that apply."). */
+function helpText(q, graded) {
+  const [first, saved, practice] = HELP[q.type];
+  const said = plain(q.prompt || "").toLowerCase().includes(first.slice(0, -1).toLowerCase());
+  return [said ? "" : first, graded ? saved : practice].filter(Boolean).join(" ");
+}
 
 // ---------- the shell: prompt, feedback / status, buttons, model sync ----------
 
@@ -290,6 +301,39 @@ function tryModel(model, method, ...args) {
   }
 }
 
+/** Ctrl/Cmd+S in a control saves the notebook, as anywhere else in JupyterLab and Notebook 7. Our controls tell
+ *  Lumino to leave their keys alone (data-lm-suppress-shortcuts), so the keystroke is handed on from `host`. */
+function saveShortcut(host) {
+  return (e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || (e.key || "").toLowerCase() !== "s" || e.defaultPrevented) return;
+    if (!e.target.closest?.("[data-lm-suppress-shortcuts]")) return; // the notebook already sees this one
+    e.preventDefault(); // no "Save page as" dialog
+    const again = new KeyboardEvent("keydown", {
+      key: e.key,
+      code: e.code || "KeyS",
+      ctrlKey: e.ctrlKey,
+      metaKey: e.metaKey,
+      shiftKey: e.shiftKey,
+      bubbles: true,
+      cancelable: true,
+      composed: true,
+    });
+    Object.defineProperty(again, "keyCode", { get: () => 83 }); // Lumino's older layouts read keyCode
+    host.dispatchEvent(again);
+  };
+}
+
+/** The note above a graded question ("Run all cells to see your saved answers", notebook/lines.py) is for
+ *  viewers where this widget cannot render; once it renders, the note would only repeat itself: hide it. */
+function hideNote(id) {
+  const hide = () => {
+    const note = id && document.getElementById(`ck-note-${id}`);
+    if (note) (note.closest(".jp-OutputArea-child, .output_area") || note).style.display = "none";
+    return Boolean(note);
+  };
+  if (id && !hide()) requestAnimationFrame(hide);
+}
+
 function render({ model, el }) {
   const q = model.get("question") || {};
   const graded = model.get("mode") === "graded";
@@ -305,7 +349,10 @@ function render({ model, el }) {
   const say = (...nodes) => feedback.replaceChildren(...nodes.filter(Boolean));
   // Graded: the kernel's own words (where it saved the answer, or why it could not) when it has any.
   const showStatus = () => {
-    const text = model.get("status") || (current === null ? "Not answered yet." : "Answer recorded");
+    // The kernel's "recorded"/"cleared" lags a change by one round trip: until it catches up, say what is on screen.
+    const said = model.get("status") || "";
+    const fits = !/^Answer (recorded|cleared)/.test(said) || (current === null) === said.startsWith("Answer cleared");
+    const text = said && fits ? said : current === null ? "Not answered yet." : "Answer recorded";
     say(h("p", { cls: "ck-status" }, h("span", { "aria-hidden": "true" }, current === null ? "○ " : "● "), text));
   };
   const showResult = () => (current === null ? say() : say(...feedbackNodes(q, check(q, current))));
@@ -342,19 +389,22 @@ function render({ model, el }) {
   const reset = () => (commit(null), view.show(null), view.focus());
   const actions = buttons(q, graded, submit, reset, () => current !== null);
 
-  const meta = graded ? `Quiz question · ${q.points ?? 1} ${q.points === 1 ? "point" : "points"}` : "Self-check";
-  el.append(
-    h(
-      "div",
-      { cls: `ck-quiz ck-${graded ? "graded" : "practice"}`, "data-type": q.type },
-      h("p", { cls: "ck-meta" }, meta),
-      h("div", { cls: "ck-prompt", id: ids.promptId, html: markdown(q.prompt) }),
-      h("p", { cls: "ck-help", id: ids.helpId }, HELP[q.type]),
-      view.node,
-      actions.node,
-      feedback,
-    ),
+  const number = model.get("number");
+  const points = `${q.points ?? 1} ${q.points === 1 ? "point" : "points"}`;
+  const meta = graded ? `${number ? `Question ${number}` : "Quiz question"} · ${points}` : "Self-check";
+  const root = h(
+    "div",
+    { cls: `ck-quiz ck-${graded ? "graded" : "practice"}`, "data-type": q.type },
+    h("p", { cls: "ck-meta" }, meta),
+    h("div", { cls: "ck-prompt", id: ids.promptId, html: markdown(q.prompt) }),
+    h("p", { cls: "ck-help", id: ids.helpId }, helpText(q, graded)),
+    view.node,
+    actions.node,
+    feedback,
   );
+  if (graded) root.addEventListener("keydown", saveShortcut(el));
+  if (graded) hideNote(model.get("note"));
+  el.append(root);
   view.show(current);
   reflect();
   actions.sync();
@@ -376,16 +426,20 @@ function render({ model, el }) {
   };
 }
 
-/** Check / Try again (practice) or Save (graded, for types a single change cannot express). */
+/** Practice: Check and Try again. Graded: Save where a change is not saved by itself (a typed answer; an
+ *  ordering nobody has moved yet, shown only until one is recorded), and Clear answer once one is recorded. */
 function buttons(q, graded, submit, reset, answered) {
-  const saveLabel = q.type === "ordering" ? "Save this order" : "Save answer";
-  const needed = q.type !== "single" && !(graded && (q.type === "multiple" || q.type === "matching"));
-  const main = needed
-    ? h("button", { type: "button", cls: "ck-primary", onclick: submit }, graded ? saveLabel : "Check")
-    : null;
-  const again = graded ? null : h("button", { type: "button", onclick: reset }, "Try again");
+  const typed = q.type === "numeric" || q.type === "text";
+  const needed = graded ? typed || q.type === "ordering" : q.type !== "single";
+  const label = !graded ? "Check" : q.type === "ordering" ? "Save this order" : "Save answer";
+  const main = needed ? h("button", { type: "button", cls: "ck-primary", onclick: submit }, label) : null;
+  const again = h("button", { type: "button", onclick: reset }, graded ? "Clear answer" : "Try again");
   const node = h("div", { cls: "ck-actions" }, main, again);
-  return { node, sync: () => again && (again.hidden = !answered()) };
+  const sync = () => {
+    again.hidden = !answered();
+    if (main && graded && q.type === "ordering") main.hidden = answered(); // moves save it from now on
+  };
+  return { node, sync };
 }
 
 export default { render };
