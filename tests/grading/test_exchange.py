@@ -69,5 +69,5 @@ def test_each_student_fetches_only_their_own_feedback_page(exchanged):
         files = [p for p in found if p.is_file()]
         assert [p.name for p in files] == [f"{QUIZ}.html"], (student, found)
         text = html.unescape(files[0].read_text())
-        assert ('Your answer: "Tokyo Pact"' in text) == (student == "bob")
-        assert ('Your answer: "the San Francisco System"' in text) == (student == "alice")
+        assert ("Tokyo Pact" in text) == (student == "bob")  # bob's own wrong text answer
+        assert ("the San Francisco System" in text) == (student == "alice")  # alice's own right one

@@ -98,24 +98,24 @@ def test_the_line_under_a_question_follows_its_widget(course, monkeypatch, shown
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
     quiz = Quiz(QUIZ)
-    widget = quiz.ask("ty-forged-in")
+    widget = quiz.ask("mq-single")
     ((_, _, note),) = shown
     assert (
         note["text/plain"]
-        == f"Question 5: Run all cells to see your saved answers (they are safe in {QUIZ}.answers.json)."
+        == f"Question 1: Run all cells to see your saved answers (they are safe in {QUIZ}.answers.json)."
     )
     assert f'id="ck-note-{widget.note}"' in note["text/html"]  # the live widget hides it by this id
-    assert quiz.grade("ty-forged-in") is None
+    assert quiz.grade("mq-single") is None
     line_id, update, first = shown[-1]
-    assert line_id and not update and first["text/plain"] == "Question 5: not answered yet."
-    widget.value = "korean-war"
+    assert line_id and not update and first["text/plain"] == "Question 1: not answered yet."
+    widget.value = "a"
     assert (
         shown[-1] == (line_id, True, shown[-1][2])
-        and shown[-1][2]["text/plain"] == "Question 5: recorded: The Korean War"
+        and shown[-1][2]["text/plain"] == "Question 1: recorded: June 1950"
     )
     widget.value = None
     assert shown[-1][:2] == (line_id, True)
-    assert shown[-1][2]["text/plain"] == "Question 5: answer cleared; not answered now."
+    assert shown[-1][2]["text/plain"] == "Question 1: answer cleared; not answered now."
     assert "●" not in shown[-1][2]["text/html"] and "○" in shown[-1][2]["text/html"]
 
 
@@ -182,5 +182,5 @@ def test_student_is_told_when_the_answers_file_is_unreadable(course, monkeypatch
     out = capsys.readouterr().out
     assert "could not be read" in out and "Answer the questions again" in out
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
-    Quiz(QUIZ).grade("ty-amended-year")
+    Quiz(QUIZ).grade("mq-numeric")
     assert "could not be read" in capsys.readouterr().err  # nbgrader validate lists it as failed
