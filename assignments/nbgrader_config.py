@@ -46,13 +46,13 @@ c.SandboxedExecute.max_processes = 64
 # Feedback pages (`nbgrader generate_feedback` and formgrader's button): coursekit's "feedback" template, made for
 # students (total first, every question with its number and final score, no code, no grade ids, nothing loaded from
 # elsewhere), fed by FeedbackPage after nbgrader's GetGrades.
-from coursekit.grading.feedback_template import template_basedirs  # noqa: E402
+from coursekit.grading.feedback.template import template_basedirs  # noqa: E402
 
 c.HTMLExporter.extra_template_basedirs = template_basedirs()
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "coursekit.grading.feedback_page.FeedbackPage",
+    "coursekit.grading.feedback.page.FeedbackPage",
 ]
 # Only the feedback pages are released to students, never a file found beside the notebook.
 c.GenerateFeedback.post_convert_hook = f"{STEPS}.after_feedback"

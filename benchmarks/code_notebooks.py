@@ -103,7 +103,7 @@ def kernel_side(folder: Path, notebooks: int) -> dict[str, list[float]]:
     import nbformat
     from nbgrader.preprocessors import Execute
 
-    from coursekit.grading.sandbox import SandboxedExecute
+    from coursekit.grading.sandbox.execute import SandboxedExecute
 
     warnings.filterwarnings("ignore")
     nb = nbformat.read(folder / f"{cc.ASSIGNMENT}.ipynb", as_version=4)

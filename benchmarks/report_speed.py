@@ -90,7 +90,7 @@ def main() -> None:
         print(f"setting up {len(QUIZZES)} quizzes x {args.n} students (graded with coursekit grade)...")
         build(root, args.n)
         os.chdir(root / "assignments")
-        from coursekit.grading.report_run import report_assignments
+        from coursekit.grading.report.run import report_assignments
 
         print(f"report of {len(QUIZZES)} quizzes x {args.n} students:")
         out = Path(tmp) / "out"

@@ -83,7 +83,7 @@ def _cmd_audit(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from .grading.report_run import report_assignments
+    from .grading.report.run import report_assignments
 
     done = report_assignments(
         assignments=args.assignments,
@@ -102,7 +102,7 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_export_bank(args) -> int:
-    from .grading.export_bank import export_bank
+    from .grading.export.bank import export_bank
 
     for done in export_bank(target=args.target, names=args.quizzes or None, out=args.out):
         print(f"{done.source.name}: {len(done.source.questions)} question(s) -> {done.path}")
@@ -112,7 +112,7 @@ def _cmd_export_bank(args) -> int:
 
 
 def _cmd_export_grades(args) -> int:
-    from .grading.export_grades import export_grades
+    from .grading.export.grades import export_grades
 
     done = export_grades(assignments=args.assignments, to=args.to, out=args.out, roster=args.roster)
     for line in done.gaps:

@@ -23,7 +23,8 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 LINK = re.compile(r"\]\(#([a-z0-9][a-z0-9-]*)\)")
 BOX = re.compile(r"^(:{3,})\{admonition\} Beyond the brief[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```[ \t]*$", re.M | re.S)
+# Executable cells and literal code blocks (commands, settings): numbers there are not dates.
+CODE_CELL = re.compile(r"^```(?:\{code-cell\}[^\n]*|[a-z]*[ \t]*)\n.*?^```[ \t]*$", re.M | re.S)
 MIRRORING = [c.file for c in CHAPTERS if c.sections]
 BEYOND = [c.file for c in CHAPTERS if not c.sections]
 OTHER_PAGES = ["index.md", "assignments.md", "instructor-guide.md", "teaching-notes.md", "timeline.md"]
@@ -40,7 +41,7 @@ def reading_years(repo) -> set[str]:
 
 
 def page(repo, name: str) -> str:
-    """A page's Markdown without front matter or executable code cells."""
+    """A page's Markdown without front matter, executable code cells or literal code blocks."""
     return CODE_CELL.sub("", FRONT_MATTER.sub("", (repo / "book" / name).read_text(encoding="utf-8")))
 
 

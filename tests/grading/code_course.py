@@ -104,7 +104,7 @@ def source_notebook() -> nbformat.NotebookNode:
 
 def config(*, sandboxed: bool = True, **limits) -> str:
     autograde = (
-        "from coursekit.grading.sandbox import autograde_preprocessors\n"
+        "from coursekit.grading.sandbox.execute import autograde_preprocessors\n"
         "c.Autograde.autograde_preprocessors = autograde_preprocessors()"
     )
     lines = [f"c.SandboxedExecute.{k} = {v!r}" for k, v in {**LIMITS, **limits}.items()]

@@ -10,10 +10,10 @@ from grading_helpers import GRADED, REPO
 
 from coursekit.bank.scoring import score
 from coursekit.course import Course
-from coursekit.grading.answer_view import num
 from coursekit.grading.answers_file import HandedIn
-from coursekit.grading.book_links import BookLinks, load_book_links
-from coursekit.grading.feedback import question_outputs
+from coursekit.grading.feedback.answer_view import num
+from coursekit.grading.feedback.book_links import BookLinks, load_book_links
+from coursekit.grading.feedback.bundle import question_outputs
 from coursekit.grading.key import grade_answers, load_quiz, unknown_ids
 
 QUESTIONS = [q for name in GRADED for q in load_quiz(Course(REPO), name).auto_graded()]

@@ -128,7 +128,7 @@ def test_book_links_follow_the_built_book(book_pages):
     """Do coursekit's page slugs, navigation titles and section anchors match what mystmd built, for every chapter
     and the reading?"""
     from coursekit.course import Course
-    from coursekit.grading.book_links import load_book_links
+    from coursekit.grading.feedback.book_links import load_book_links
 
     links = load_book_links(Course(REPO))
     for chapter, page in [*links.pages.items(), ("reading", links.reading)]:

@@ -110,8 +110,7 @@ def test_the_line_under_a_question_follows_its_widget(course, monkeypatch, shown
     assert line_id and not update and first["text/plain"] == "Question 1: not answered yet."
     widget.value = "a"
     assert (
-        shown[-1] == (line_id, True, shown[-1][2])
-        and shown[-1][2]["text/plain"] == "Question 1: recorded: June 1950"
+        shown[-1] == (line_id, True, shown[-1][2]) and shown[-1][2]["text/plain"] == "Question 1: recorded: June 1950"
     )
     widget.value = None
     assert shown[-1][:2] == (line_id, True)

@@ -15,7 +15,7 @@ import threading
 import code_course as cc
 import pytest
 
-from coursekit.grading.parallel import grade_assignment
+from coursekit.grading.parallel.run import grade_assignment
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 

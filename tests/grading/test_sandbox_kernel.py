@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from coursekit.grading import kernels
-from coursekit.grading.bwrap import isolation
-from coursekit.grading.limits import Limits
-from coursekit.grading.sandbox import SandboxedExecute
-from coursekit.grading.sandbox_kernel import new_manager
+from coursekit.grading.parallel import kernels
+from coursekit.grading.sandbox.bwrap import isolation
+from coursekit.grading.sandbox.execute import SandboxedExecute
+from coursekit.grading.sandbox.kernel import new_manager
+from coursekit.grading.sandbox.limits import Limits
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from coursekit.grading import bwrap
-from coursekit.grading.limits import Limits, Meter, annotate_errors, payload_bytes, stopped_output
-from coursekit.grading.workspace import Box, TooLarge, sweep_stale
+from coursekit.grading.sandbox import bwrap
+from coursekit.grading.sandbox.limits import Limits, Meter, annotate_errors, payload_bytes, stopped_output
+from coursekit.grading.sandbox.workspace import Box, TooLarge, sweep_stale
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 import synthetic_course as sc
 
 from coursekit.errors import CourseError
-from coursekit.grading.parallel import grade_assignment
+from coursekit.grading.parallel.run import grade_assignment
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 

@@ -7,9 +7,9 @@ from lms_readers import moodle_questions, plain, qti_items
 
 from coursekit.bank.load import load_bank
 from coursekit.bank.scoring import normalize_text
-from coursekit.grading.export_bank import Source, bank_sources
-from coursekit.grading.export_moodle import moodle_xml
-from coursekit.grading.export_qti import canvas_package
+from coursekit.grading.export.bank import Source, bank_sources
+from coursekit.grading.export.moodle import moodle_xml
+from coursekit.grading.export.qti import canvas_package
 
 
 def _sources(repo) -> list[Source]:

@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 from test_export_bank import _sources
 
-from coursekit.grading.export_qti import canvas_package
+from coursekit.grading.export.qti import canvas_package
 
 pytestmark = pytest.mark.slow
 PYSLET = "pyslet==0.7.20170805"

@@ -9,10 +9,10 @@ import pytest
 from pydantic import TypeAdapter
 
 from coursekit.bank.schema import Question
-from coursekit.grading import item_stats as st
-from coursekit.grading.item_options import option_counts, top_group_prefers, unused_distractors
-from coursekit.grading.report import analyse, flags_of
-from coursekit.grading.report_data import Cohort, Item
+from coursekit.grading.report import stats as st
+from coursekit.grading.report.analysis import analyse, flags_of
+from coursekit.grading.report.data import Cohort, Item
+from coursekit.grading.report.options import option_counts, top_group_prefers, unused_distractors
 
 # Three items worth 1, 1 and 2 points; students s1..s5 ranked by total 4, 3, 2, 1, 0.
 SCORES = np.array(

@@ -17,8 +17,8 @@ import warnings
 from pathlib import Path
 
 from ..course import find_course
-from . import parallel
-from .parallel import GradeReport, _hush_nbgrader_warnings, _inside, nbgrader_app
+from .parallel import run as parallel
+from .parallel.run import GradeReport, _hush_nbgrader_warnings, _inside, nbgrader_app
 from .score_summary import score_summary
 
 

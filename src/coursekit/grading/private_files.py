@@ -1,4 +1,8 @@
-"""Files only the grader may read: the ledger and the quarantine record are written here, atomically."""
+"""Files only the grader may read (the ledger, quarantine records, reports, exports): written atomically, mode 0600.
+
+They hold grades, names, handed-in answers or the answer key, so each is written through a temporary file and a
+rename (a reader never sees half a file) into folders only their owner can enter.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +18,16 @@ def private_folder(folder: Path) -> None:
         f.mkdir(mode=0o700, exist_ok=True)
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` atomically (temp file + rename) to a file only its owner can read."""
+def write_private(path: Path, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` through a temp file and a rename (mode 0600); returns ``path``."""
+    path = Path(path)
     private_folder(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path

@@ -49,8 +49,13 @@ def quarantine_submission(root: Path, submission: Path, assignment: str, student
         dest = target / "files" / rel.replace("..", "__")
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(path), str(dest))  # a rename: links and FIFOs move as themselves
-    write_private(target / "moved.json", json.dumps(moved, indent=1, sort_keys=True))
+    record(root, assignment, student, moved)
     return moved
+
+
+def record(root: Path, assignment: str, student: str, moved: dict[str, dict]) -> None:
+    """Write what was moved aside for one submission (``moved.json``, readable by the grader only)."""
+    write_private(quarantine_dir(root, assignment, student) / "moved.json", json.dumps(moved, indent=1, sort_keys=True))
 
 
 def _odd_entries(folder: Path) -> list[Path]:

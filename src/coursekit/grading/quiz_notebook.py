@@ -15,7 +15,7 @@ import copy
 from nbformat import NotebookNode, from_dict
 
 from .answers_file import HandedIn
-from .feedback import notes_html, output_metadata, question_outputs
+from .feedback.bundle import notes_html, output_metadata, question_outputs
 
 META = "coursekit"  # notebook metadata key set by `coursekit generate`: {"coursekit": {"quiz": "<name>"}}
 MAX_WRITTEN = 20_000  # characters of a written response kept (a longer one is cut, and says so)

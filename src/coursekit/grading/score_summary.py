@@ -11,7 +11,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .answer_view import num
+from .feedback.answer_view import num
 
 MISSED = 0.5  # a question "most students missed": at least this share of graded students lost points on it
 SHOWN = 5  # lowest totals and most-missed questions listed

@@ -6,7 +6,6 @@ Which notebooks are quizzes, and what their cells are, always comes from ``sourc
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -16,11 +15,10 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..course import find_course
-from .book_links import BookLinks, load_book_links
+from .feedback.book_links import BookLinks, load_book_links
 from .handin import read_regular
 from .key import load_quiz, show_key_setting
-from .private_files import write_private
-from .quarantine import quarantine_dir, quarantined
+from .quarantine import quarantine_dir, quarantined, record
 from .quiz_notebook import quiz_of
 
 MAX_NOTEBOOK = 50 * 1024 * 1024  # a handed-in quiz notebook larger than this is not read
@@ -98,7 +96,7 @@ def repair_quiz_notebook(root: Path, path: Path, assignment: str, student: str) 
         shutil.move(str(path), str(dest))
     moved[path.name] = {"kind": why, "replaced_by": "the released notebook"}
     nbformat.write(source, path)
-    write_private(quarantine_dir(root, assignment, student) / "moved.json", _json(moved))
+    record(root, assignment, student, moved)
     return why
 
 
@@ -113,7 +111,3 @@ def _unreadable(path: Path) -> str:
     except Exception as e:  # any way a handed-in file fails to be a notebook
         return f"not a readable notebook ({type(e).__name__})"
     return ""
-
-
-def _json(data: dict) -> str:
-    return json.dumps(data, indent=1, sort_keys=True)

@@ -27,11 +27,11 @@ from traitlets import HasTraits
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
+from ..sandbox.bwrap import isolation
+from ..sandbox.execute import SandboxedExecute
+from ..sandbox.workspace import sweep_stale
 from . import kernels
-from .bwrap import isolation
 from .fastimport import without_iri_grammar
-from .sandbox import SandboxedExecute
-from .workspace import sweep_stale
 
 with without_iri_grammar():
     import nbformat

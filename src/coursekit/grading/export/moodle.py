@@ -13,8 +13,8 @@ from html import escape
 
 from lxml import etree
 
-from ..errors import CourseError
-from .export_qti import accepted
+from ...errors import CourseError
+from .qti import accepted
 
 # Moodle accepts only these fractions (question/format.php); a multiple-select key of k options gives 100/k.
 _GRADE_FORMAT = "{:.5f}"

@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CourseError
+from ...errors import CourseError
 
 ID_COLUMNS = ("id", "student", "student_id", "username", "login")
 FIELDS = ("section", "name", "email", "sis_user_id", "sis_login_id")

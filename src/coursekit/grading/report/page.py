@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from . import report_plots as plots
-from .report import ItemReport, Report
-from .report_text import fmt, reliability_line, score_line, title
+from . import plots
+from .analysis import ItemReport, Report
+from .text import fmt, reliability_line, score_line, title
 
 CSS = """
 :root { color-scheme: light; }

@@ -13,9 +13,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..course import find_course
-from ..errors import CourseError
-from .gradebook_rows import (
+from ...course import find_course
+from ...errors import CourseError
+from ..gradebook_rows import (
     Student,
     assignment_max_scores,
     configured_db_url,
@@ -23,8 +23,8 @@ from .gradebook_rows import (
     gradebook_students,
     submissions,
 )
-from .outputs import write_owner_only
-from .roster import Member, load_roster
+from ..private_files import write_private
+from ..report.roster import Member, load_roster
 
 
 @dataclass
@@ -144,4 +144,4 @@ def export_grades(
     sheet = read_gradesheet(configured_db_url(root), assignments, members)
     text = canvas_csv(sheet) if to == "canvas" else moodle_csv(sheet)
     target = Path(out) if out else root / "exports" / f"grades-{to}.csv"
-    return GradesExport(write_owner_only(target, text), sheet, gaps(sheet))
+    return GradesExport(write_private(target, text), sheet, gaps(sheet))

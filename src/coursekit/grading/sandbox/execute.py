@@ -24,8 +24,8 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer, default
 
 from . import bwrap
+from .kernel import SandboxKernelManager, new_manager, start_failure
 from .limits import Limits, Meter, annotate_errors, mark_not_run, payload_bytes, stopped_output
-from .sandbox_kernel import SandboxKernelManager, new_manager, start_failure
 from .workspace import TooLarge, sweep_stale
 
 COUNTED = {"stream", "display_data", "execute_result", "error", "update_display_data", "comm_open", "comm_msg"}

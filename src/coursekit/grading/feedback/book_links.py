@@ -14,9 +14,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..bank.brief import CHAPTERS
-from ..course import Course
-from ..errors import CourseError
+from ...bank.brief import CHAPTERS
+from ...course import Course
+from ...errors import CourseError
 
 READING_FILE = "reading.md"
 # Headings every chapter has that never hold the subject matter a question asks about.

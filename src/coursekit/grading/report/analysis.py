@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import item_stats as st
-from .item_options import CHOICE_TYPES, Options, option_counts, top_group_prefers, unused_distractors
-from .report_data import Cohort, Item
+from . import stats as st
+from .data import Cohort, Item
+from .options import CHOICE_TYPES, Options, option_counts, top_group_prefers, unused_distractors
 
 TOO_EASY = 0.9  # facility above this: nearly everyone gets it
 TOO_HARD = 0.2  # facility below this

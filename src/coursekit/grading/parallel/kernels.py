@@ -30,9 +30,9 @@ from dataclasses import dataclass, replace
 
 from jupyter_client.manager import AsyncKernelManager
 
-from .limits import Limits
-from .sandbox import SandboxedExecute, already_scored
-from .sandbox_kernel import SandboxKernelManager, new_manager
+from ..sandbox.execute import SandboxedExecute, already_scored
+from ..sandbox.kernel import SandboxKernelManager, new_manager
+from ..sandbox.limits import Limits
 
 STARTUP_TIMEOUT = 60
 

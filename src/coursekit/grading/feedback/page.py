@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from ..notebook.markup import markdown
+from ...notebook.markup import markdown
+from ..quiz_notebook import quiz_of
 from .answer_view import num
-from .quiz_notebook import quiz_of
 
 ANSWER_STUB = "YOUR ANSWER HERE"  # nbgrader's text in an answer cell the student never filled in
 

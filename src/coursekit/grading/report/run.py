@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..course import find_course
-from ..errors import CourseError
-from .gradebook_rows import configured_db_url
-from .outputs import write_owner_only
-from .report import Report, analyse
-from .report_data import read_cohort
-from .report_text import render_csv, render_text
+from ...course import find_course
+from ...errors import CourseError
+from ..gradebook_rows import configured_db_url
+from ..private_files import write_private
+from .analysis import Report, analyse
+from .data import read_cohort
 from .roster import in_section, load_roster
+from .text import render_csv, render_text
 
 
 @dataclass
@@ -71,10 +71,10 @@ def _stem(assignment: str, section: str | None) -> str:
 
 
 def _write(report: Report, folder: Path, stem: str, *, names: bool, html: bool) -> Written:
-    csv_path = write_owner_only(folder / f"{stem}.csv", render_csv(report))
+    csv_path = write_private(folder / f"{stem}.csv", render_csv(report))
     html_path = None
     if html:
-        from .report_html import render_html
+        from .page import render_html
 
-        html_path = write_owner_only(folder / f"{stem}.html", render_html(report, names=names))
+        html_path = write_private(folder / f"{stem}.html", render_html(report, names=names))
     return Written(report, render_text(report), html_path, csv_path)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import html
 
-from ..bank.scoring import Score
-from ..notebook.markup import inline, markdown, plain
+from ...bank.scoring import Score
+from ...notebook.markup import inline, markdown, plain
 from .answer_view import Line, View, num, view
 from .book_links import BookLinks, Link
 

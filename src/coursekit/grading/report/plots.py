@@ -12,8 +12,8 @@ import math
 import re
 from html import escape
 
-from . import item_stats as st
-from .report import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, ItemReport, Report
+from . import stats as st
+from .analysis import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, ItemReport, Report
 
 KEY = "#1d5c96"  # the key's bars (a dark blue: 7:1 on white)
 OTHER = "#9aa3ad"  # other choices

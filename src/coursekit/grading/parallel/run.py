@@ -28,8 +28,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..course import find_course
-from ..errors import CourseError
+from ...course import find_course
+from ...errors import CourseError
 
 
 @dataclass
@@ -84,11 +84,11 @@ def grade_assignment(
     force: bool = False,
 ) -> GradeReport:
     """Autograde every submission of ``assignment`` (or only ``students``) in parallel; see the module doc."""
+    from ..progress import Progress
+    from ..submissions import Journal, submissions
     from .cluster import dask_client, worker_threads
     from .kernels import release as release_kernels
-    from .progress import Progress
     from .split import warm_worker
-    from .submissions import Journal, submissions
 
     root = find_course().assignments
     with _inside(root), warnings.catch_warnings():

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..bank.load import load_bank
-from ..course import find_course
-from ..errors import CourseError
-from .export_moodle import MOODLE_TYPES, moodle_xml
-from .export_qti import CANVAS_TYPES, canvas_package
-from .outputs import write_owner_only
+from ...bank.load import load_bank
+from ...course import find_course
+from ...errors import CourseError
+from ..private_files import write_private
+from .moodle import MOODLE_TYPES, moodle_xml
+from .qti import CANVAS_TYPES, canvas_package
 
 TARGETS = {"canvas": CANVAS_TYPES, "moodle": MOODLE_TYPES}
 
@@ -80,10 +80,10 @@ def export_one(source: Source, target: str, folder: Path) -> Exported:
     stem = source.name.replace("/", "-")
     if target == "canvas":
         data, more = canvas_package(source.title, _description(source), questions)
-        path = write_owner_only(folder / f"{stem}.zip", data)
+        path = write_private(folder / f"{stem}.zip", data)
     else:
         xml, more = moodle_xml(questions, f"coursekit/{source.name}")
-        path = write_owner_only(folder / f"{stem}.xml", xml)
+        path = write_private(folder / f"{stem}.xml", xml)
     return Exported(path, source, notes + more)
 
 

@@ -6,7 +6,7 @@ import logging
 import os
 from contextlib import contextmanager
 
-from ..errors import CourseError
+from ...errors import CourseError
 
 CONNECT_TIMEOUT = 5  # seconds: an unreachable scheduler is reported quickly, not after Dask's 30 s
 

@@ -6,7 +6,7 @@ import csv
 import io
 import math
 
-from .report import MIN_STUDENTS, ItemReport, Report
+from .analysis import MIN_STUDENTS, ItemReport, Report
 
 HEADER = ("#", "question", "type", "pts", "facility", "r item-rest", "upper-lower", "blank", "flags")
 

@@ -1,0 +1,1 @@
+"""After grading: item analysis (facility, discrimination, options chosen, reliability) as text, CSV and HTML."""
