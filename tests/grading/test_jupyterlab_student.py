@@ -193,8 +193,11 @@ def test_student_answers_in_jupyterlab_and_gets_full_marks(lab, browser):
     }
     after = lines(page, not_from=before)
     assert len(after) == len(AUTO) and not [text for text in after.values() if "not answered" in text]
+    run = current_run(page)
     page.keyboard.press("Control+s")
-    notebook = wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", WRITTEN_ANSWER)
+    # Wait for THIS save (its lines carry the new run's id), whole on disk, before the folder is handed in:
+    # the written answer was on disk already, from the first save, and a copy taken mid-save is not a notebook.
+    notebook = wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", run)
     assert WRITTEN_ANSWER in json.dumps(notebook)
     page.close()
     assert errors == []

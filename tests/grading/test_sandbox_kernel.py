@@ -87,17 +87,21 @@ async def _started_kernel():
 def test_kernel_process_is_unprivileged_as_seen_from_the_host():
     """Seen from outside the sandbox, is the kernel process a non-root uid, without capabilities or new privileges?"""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    km = asyncio.run(_started_kernel())
-    try:
-        kernel = [p for p in _descendants(km.provisioner.pid) if _cmdline(p)[1:3] == [b"-m", b"ipykernel_launcher"]]
-        assert len(kernel) == 1, "no ipykernel process under the sandbox"
-        status = _status(kernel[0])
-        assert all(int(uid) != 0 for uid in status["Uid"]) and all(int(gid) != 0 for gid in status["Gid"])
-        assert status["CapEff"] == ["0000000000000000"] and status["NoNewPrivs"] == ["1"]
-        assert km.transport == "ipc" and Path(km.ip).parent == km.box.ipc
-    finally:
-        asyncio.run(km.shutdown_kernel(now=True))
+    # One thread of our own for the event loop (another test's tool, Playwright's sync API, may keep a loop running
+    # in the main thread), alive until the kernel is shut down: bwrap's --die-with-parent follows the starting thread.
+    with ThreadPoolExecutor(1) as loop_thread:
+        km = loop_thread.submit(asyncio.run, _started_kernel()).result()
+        try:
+            kernel = [p for p in _descendants(km.provisioner.pid) if _cmdline(p)[1:3] == [b"-m", b"ipykernel_launcher"]]
+            assert len(kernel) == 1, "no ipykernel process under the sandbox"
+            status = _status(kernel[0])
+            assert all(int(uid) != 0 for uid in status["Uid"]) and all(int(gid) != 0 for gid in status["Gid"])
+            assert status["CapEff"] == ["0000000000000000"] and status["NoNewPrivs"] == ["1"]
+            assert km.transport == "ipc" and Path(km.ip).parent == km.box.ipc
+        finally:
+            loop_thread.submit(asyncio.run, km.shutdown_kernel(now=True)).result()
     assert not km.box.root.exists()  # shutting down removed the box
 
 
