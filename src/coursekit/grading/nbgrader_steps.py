@@ -19,6 +19,7 @@ converters' ``pre_convert_hook`` / ``post_convert_hook``):
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -45,24 +46,37 @@ def coursedir_of(pp) -> CourseDirectory:
     return CourseDirectory(config=pp.config)
 
 
-def _ids(resources) -> tuple[str, str, str]:
+@dataclass(frozen=True)
+class _Here:
+    """The notebook a step is working on, and (from the trusted source notebook) whether it is a quiz."""
+
+    coursedir: CourseDirectory
+    assignment: str
+    student: str
+    notebook: str
+    source: NotebookNode | None
+    quiz: str | None
+
+
+def _here(pp, resources: dict) -> _Here:
     ids = resources["nbgrader"]
-    return ids["assignment"], ids["student"], ids["notebook"]
+    coursedir = coursedir_of(pp)
+    source = sources.source_notebook(coursedir, ids["assignment"], ids["notebook"])
+    quiz = quiz_of(source) if source is not None else None
+    return _Here(coursedir, ids["assignment"], ids["student"], ids["notebook"], source, quiz)
 
 
 class QuizSubmission(NbGraderPreprocessor):
     """Sanitize, first step: record the answers as handed in, and rebuild a quiz notebook from its source."""
 
     def preprocess(self, nb: NotebookNode, resources: dict):
-        coursedir = coursedir_of(self)
-        assignment, student, notebook = _ids(resources)
-        source = sources.source_notebook(coursedir, assignment, notebook)
-        quiz = quiz_of(source) if source is not None else None
-        if quiz is None:
+        here = _here(self, resources)
+        if here.quiz is None:
             return nb, resources  # an ordinary notebook: nbgrader's own steps handle it
-        folder = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
-        entry = ledger.take(Path(coursedir.root), folder, assignment, student, quiz)
-        rebuilt, ignored = rebuild(source, nb)
+        cd = here.coursedir
+        folder = Path(cd.format_path(cd.submitted_directory, here.student, here.assignment))
+        entry = ledger.take(Path(cd.root), folder, here.assignment, here.student, here.quiz)
+        rebuilt, ignored = rebuild(here.source, nb)
         rebuilt.metadata[META] = {**rebuilt.metadata.get(META, {}), **_stamp(entry), "ignored_cells": ignored}
         return rebuilt, resources
 
@@ -76,20 +90,17 @@ class QuizScores(NbGraderPreprocessor):
     """Autograde, first step: score a quiz notebook from its ledger entry; no kernel, no student code."""
 
     def preprocess(self, nb: NotebookNode, resources: dict):
-        coursedir = coursedir_of(self)
-        assignment, student, notebook = _ids(resources)
-        source = sources.source_notebook(coursedir, assignment, notebook)
-        quiz = quiz_of(source) if source is not None else None
-        if quiz is None:
+        here = _here(self, resources)
+        if here.quiz is None:
             return nb, resources
-        entry = ledger.entry(Path(coursedir.root), assignment, student, quiz)
+        entry = ledger.entry(Path(here.coursedir.root), here.assignment, here.student, here.quiz)
         stamp = nb.metadata.get(META, {})
         if entry is None or _stamp(entry).items() - stamp.items():
             raise QuizGradingError(
-                f"{student}/{assignment}: the ledger entry of {notebook}.ipynb is missing or changed since this "
-                "submission was sanitized; autograde it again (with --force)."
+                f"{here.student}/{here.assignment}: the ledger entry of {here.notebook}.ipynb is missing or changed "
+                "since this submission was sanitized; autograde it again (with --force)."
             )
-        score_into(nb, sources.quiz_key(coursedir, quiz), entry, stamp.get("ignored_cells", 0))
+        score_into(nb, sources.quiz_key(here.coursedir, here.quiz), entry, stamp.get("ignored_cells", 0))
         resources.setdefault("coursekit", {})["scored"] = True
         return nb, resources
 
