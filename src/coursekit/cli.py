@@ -140,7 +140,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"coursekit {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in (_course_parsers, _rubrics_parser, _grading_parsers, _report_parser, _export_parser):
+        add(sub)
+    return p
 
+
+def _course_parsers(sub) -> None:
     c = sub.add_parser("check", help="validate the question bank (and the book's quiz references)")
     c.add_argument("paths", nargs="*", type=Path, help="bank files or folders (default: assignments/bank)")
     c.add_argument("--reading", type=Path, help="reading to check quotes against (default: book/reading.md)")
@@ -164,6 +169,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="overwrite an existing release")
     r.set_defaults(func=_cmd_release)
 
+
+def _rubrics_parser(sub) -> None:
     ru = sub.add_parser(
         "rubrics",
         help="write the grader's sheet (rubric and full answer) of each written question",
@@ -176,6 +183,8 @@ def _parser() -> argparse.ArgumentParser:
     ru.add_argument("--format", choices=("html", "md"), default="html", help="self-contained HTML or Markdown")
     ru.set_defaults(func=_cmd_rubrics)
 
+
+def _grading_parsers(sub) -> None:
     gr = sub.add_parser(
         "grade",
         help="autograde every submission: quizzes in this process without a kernel, code notebooks on Dask workers",
@@ -198,6 +207,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("assignment")
     a.set_defaults(func=_cmd_audit)
 
+
+def _report_parser(sub) -> None:
     rp = sub.add_parser(
         "report",
         help="item analysis after grading: which questions worked (terminal table, HTML with plots, CSV)",
@@ -212,8 +223,6 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", type=Path, metavar="REPORTS", help="folder for the files (default assignments/reports)")
     rp.add_argument("--no-html", action="store_true", help="only the terminal table and the CSV")
     rp.set_defaults(func=_cmd_report)
-    _export_parser(sub)
-    return p
 
 
 def _export_parser(sub) -> None:
