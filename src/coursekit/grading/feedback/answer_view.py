@@ -126,8 +126,9 @@ def _ordering(q, value: list) -> View:
         reasons.append(f"{'Position' if len(wrong) == 1 else 'Positions'} {where} {'is' if len(wrong) == 1 else 'are'} "
                        "out of place.")  # fmt: skip
         pairs, before = _pairs(key, value)
-        reasons.append(f"{before} of {pairs} pairs of items are in the right order relative to each other; "
-                       "credit counts these pairs.")  # fmt: skip
+        reasons.append(f"{before} of {pairs} pairs of items are in the right order relative to each other, "
+                       f"{pairs - before} in the wrong order; the credit is the right pairs minus the wrong ones, "
+                       "as a share of all pairs.")  # fmt: skip
     return View(lines, "numbered", reasons, _key(q), "numbered")
 
 
