@@ -87,17 +87,24 @@ def test_launcher_closes_inherited_files_and_sets_limits(tmp_path):
 
 
 def test_python_paths_never_hold_the_course(tmp_path, monkeypatch):
-    """Is a sys.path folder that holds (or lies in) the course, or holds the working folder, left out?"""
+    """Are only the prefixes and package folders mounted: never a sys.path folder that holds (or lies in) the
+    course, holds the working folder, or is any other folder (a repository root a test runner or a Dask worker
+    put on sys.path: found on a fresh clone, where such a root also blocked the kernel's way to its Python)?"""
     course = tmp_path / "repo" / "assignments"
     (course / "bank").mkdir(parents=True)
     (tmp_path / "repo" / "src").mkdir()
     (tmp_path / "work").mkdir()
+    (tmp_path / "elsewhere" / "site-packages").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "work")
+    other = tmp_path / "other-repo"  # holds neither the course nor the working folder: still not mounted
+    other.mkdir()
+    packages = str(tmp_path / "elsewhere" / "site-packages")
     extra = [str(tmp_path / "repo"), str(course / "bank"), str(tmp_path / "repo" / "src"), "", str(tmp_path)]
-    monkeypatch.setattr(sys, "path", [*sys.path, *extra])
+    monkeypatch.setattr(sys, "path", [*sys.path, *extra, str(other), packages])
     paths = bwrap.python_paths([str(course)])
-    assert not {str(tmp_path / "repo"), str(course / "bank"), str(tmp_path / "work"), str(tmp_path)} & set(paths)
-    assert str(tmp_path / "repo" / "src") in paths
+    unwanted = {str(tmp_path / "repo"), str(course / "bank"), str(tmp_path / "work"), str(tmp_path), str(other)}
+    assert not unwanted & set(paths) and str(tmp_path / "repo" / "src") not in paths
+    assert packages in paths
     assert any(sys.prefix == p or sys.prefix.startswith(p + "/") for p in [*paths, "/usr"])
 
 

@@ -159,21 +159,22 @@ def _parents(path: str, made: set[str]) -> list[str]:
 
 
 def python_paths(forbidden) -> list[str]:
-    """Folders the kernel's Python needs, read-only.
+    """Folders the kernel's Python needs, read-only: the interpreter's prefixes and its package folders.
 
-    The interpreter's prefixes, and the folders on sys.path (site-packages, an editable install's
-    ``src``); never one that holds or lies in a ``forbidden`` folder, nor one that holds the working
-    folder or the home folder (sys.path gets '' or a broad PYTHONPATH entry that way).
+    Only the prefixes (the virtual environment, the base Python) and ``site-packages``/``dist-packages``
+    folders on sys.path are mounted. Any other sys.path entry (the working folder, a repository root a test
+    runner or a Dask worker put there, a scratch folder) could hold course files, so it is never mounted;
+    neither is a folder that holds or lies in a ``forbidden`` one.
     """
     prefixes = {os.path.abspath(p) for p in (sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix)}
+    packages = {os.path.abspath(p) for p in sys.path if p and os.path.basename(p) in ("site-packages", "dist-packages")}
     bad = [os.path.realpath(f) for f in forbidden]
-    broad = [os.path.realpath(p) for p in (os.getcwd(), os.path.expanduser("~"))]
     kept: list[str] = []
-    for p in sorted(prefixes | {os.path.abspath(p) for p in sys.path if p}, key=len):
+    for p in sorted(prefixes | packages, key=len):
         real = os.path.realpath(p)
         if not os.path.isdir(p) or _under(p, SYSTEM) or _under(p, kept) or _holds(real, bad):
             continue
-        if p not in prefixes and (_under(real, bad) or _holds(real, broad)):
+        if p not in prefixes and _under(real, bad):
             continue
         kept.append(p)
     return kept
