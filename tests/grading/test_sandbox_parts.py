@@ -103,8 +103,22 @@ def test_python_paths_never_hold_the_course(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "path", [*sys.path, *extra, str(other), packages])
     paths = bwrap.python_paths([str(course)])
     unwanted = {str(tmp_path / "repo"), str(course / "bank"), str(tmp_path / "work"), str(tmp_path), str(other)}
-    assert not unwanted & set(paths) and str(tmp_path / "repo" / "src") not in paths
+    unwanted.add(str(tmp_path / "repo" / "src"))  # on sys.path, but no .pth file names it
+    assert not unwanted & set(paths)
     assert packages in paths
+
+
+def test_an_editable_install_is_mounted_through_its_pth_file(tmp_path, monkeypatch):
+    """Is the folder an editable install's .pth file adds (its src) mounted, so a kernel can import the package?"""
+    site = tmp_path / "env" / "site-packages"
+    src = tmp_path / "checkout" / "src"
+    site.mkdir(parents=True)
+    src.mkdir(parents=True)
+    (site / "__editable__.pkg.pth").write_text(f"{src}\n")
+    (site / "other.pth").write_text("import sys\n# a comment\n")
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site), str(src)])
+    paths = bwrap.python_paths([])
+    assert str(src) in paths and str(tmp_path / "checkout") not in paths
     assert any(sys.prefix == p or sys.prefix.startswith(p + "/") for p in [*paths, "/usr"])
 
 

@@ -159,25 +159,36 @@ def _parents(path: str, made: set[str]) -> list[str]:
 
 
 def python_paths(forbidden) -> list[str]:
-    """Folders the kernel's Python needs, read-only: the interpreter's prefixes and its package folders.
+    """Folders the kernel's Python needs, read-only: the interpreter's prefixes, its package folders, and the
+    folders its ``.pth`` files add (an editable install's ``src``).
 
-    Only the prefixes (the virtual environment, the base Python) and ``site-packages``/``dist-packages``
-    folders on sys.path are mounted. Any other sys.path entry (the working folder, a repository root a test
-    runner or a Dask worker put there, a scratch folder) could hold course files, so it is never mounted;
-    neither is a folder that holds or lies in a ``forbidden`` one.
+    Any other sys.path entry (the working folder, a repository root a test runner or a Dask worker put there,
+    a scratch folder) could hold course files, so it is never mounted; neither is a folder that holds or lies in
+    a ``forbidden`` one, nor (unless it is a prefix) one that holds the working or home folder.
     """
     prefixes = {os.path.abspath(p) for p in (sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix)}
     packages = {os.path.abspath(p) for p in sys.path if p and os.path.basename(p) in ("site-packages", "dist-packages")}
     bad = [os.path.realpath(f) for f in forbidden]
+    broad = [os.path.realpath(p) for p in (os.getcwd(), os.path.expanduser("~"))]
     kept: list[str] = []
-    for p in sorted(prefixes | packages, key=len):
+    for p in sorted(prefixes | packages | _pth_folders(packages), key=len):
         real = os.path.realpath(p)
         if not os.path.isdir(p) or _under(p, SYSTEM) or _under(p, kept) or _holds(real, bad):
             continue
-        if p not in prefixes and _under(real, bad):
+        if p not in prefixes and (_under(real, bad) or _holds(real, broad)):
             continue
         kept.append(p)
     return kept
+
+
+def _pth_folders(packages: set[str]) -> set[str]:
+    """The folders that ``.pth`` files in the package folders add to sys.path (their import lines aside)."""
+    found = set()
+    for folder in packages:
+        for pth in Path(folder).glob("*.pth") if os.path.isdir(folder) else []:
+            lines = pth.read_text(encoding="utf-8", errors="replace").splitlines()
+            found |= {os.path.abspath(s) for s in (ln.strip() for ln in lines) if s.startswith("/")}
+    return found
 
 
 def _holds(folder: str, paths) -> bool:
