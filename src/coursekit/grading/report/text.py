@@ -64,6 +64,8 @@ def choice_line(r: ItemReport) -> list[str]:
         return []
     lines = []
     for slot in r.options.slots:
+        if not slot.choices:  # typed answers: shown only when at least two students gave the same one
+            continue
         total = sum(c.count for c in slot.choices) if r.item.kind != "multiple" else max(r.n - r.blank, 1)
         parts = [f"{c.text[:28]}{'*' if c.key else ''} {c.count / max(total, 1):.0%}" for c in slot.choices]
         label = f" [{slot.label[:30]}]" if slot.label else ""
