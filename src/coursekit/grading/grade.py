@@ -13,12 +13,10 @@ import logging
 import os
 import shutil
 import time
-import warnings
 from pathlib import Path
 
-from ..course import find_course
 from .parallel import run as parallel
-from .parallel.run import GradeReport, _hush_nbgrader_warnings, _inside, nbgrader_app
+from .parallel.run import GradeReport, nbgrader_at_course
 from .score_summary import score_summary
 
 
@@ -32,10 +30,7 @@ def grade_assignment(
     force: bool = False,
 ) -> GradeReport:
     """Autograde every submission of ``assignment`` (or only ``students``); see the module doc."""
-    root = find_course().assignments
-    with _inside(root), warnings.catch_warnings():
-        _hush_nbgrader_warnings()
-        app = nbgrader_app()
+    with nbgrader_at_course() as (_, app):
         app.coursedir.assignment_id = assignment
         plan = _batch_plan(app, assignment, force)
         if plan is None:

@@ -90,10 +90,7 @@ def grade_assignment(
     from .kernels import release as release_kernels
     from .split import warm_worker
 
-    root = find_course().assignments
-    with _inside(root), warnings.catch_warnings():
-        _hush_nbgrader_warnings()
-        app = nbgrader_app()
+    with nbgrader_at_course() as (root, app):
         todo = submissions(app.coursedir, assignment, students)
         with Journal(root, assignment) as journal:
             journal.recover(app.coursedir)
@@ -281,6 +278,15 @@ def _hush_nbgrader_warnings() -> None:
     # SQLAlchemy's autoflush warnings from nbgrader's api.py would break the progress line.
     warnings.filterwarnings("ignore", module="nbgrader")
     warnings.filterwarnings("ignore", message=".*not in session.*")
+
+
+@contextmanager
+def nbgrader_at_course():
+    """(the course directory, nbgrader's app) as `nbgrader autograde` has them when run from that folder."""
+    root = find_course().assignments
+    with _inside(root), warnings.catch_warnings():
+        _hush_nbgrader_warnings()
+        yield root, nbgrader_app()
 
 
 @contextmanager
