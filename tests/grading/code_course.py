@@ -16,7 +16,9 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_markdown_cell, new_notebook
+
+from nbgrader_cells import nbgrader_cell as _cell
 
 ASSIGNMENT = "exercise"
 BIN = Path(sys.executable).parent
@@ -79,13 +81,6 @@ CUT_OFF = {  # attack -> the reason the notebook was stopped (cells after it sco
     "sleep": f"the notebook ran longer than {LIMITS['wall_seconds']} s",
     "flood": "the notebook printed more than 1,000,000 bytes of output",
 }
-
-
-def _cell(source: str, grade_id: str, *, points: float = 0, solution=False, grade=False, locked=True):
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
-    if grade:
-        meta["points"] = points
-    return new_code_cell(source, metadata={"nbgrader": meta})
 
 
 def source_notebook() -> nbformat.NotebookNode:

@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_markdown_cell, new_notebook
+
+from nbgrader_cells import nbgrader_cell as _cell
 
 ASSIGNMENT = "quiz"
 BIN = Path(sys.executable).parent
@@ -30,13 +32,6 @@ c.CourseDirectory.course_id = "synthetic"
 c.Execute.timeout = {timeout}
 c.LateSubmissionPlugin.penalty_method = "zero"
 """
-
-
-def _cell(source: str, grade_id: str, *, points: float = 0, solution=False, grade=False, locked=True):
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
-    if grade:
-        meta["points"] = points
-    return new_code_cell(source, metadata={"nbgrader": meta})
 
 
 def source_notebook() -> nbformat.NotebookNode:
