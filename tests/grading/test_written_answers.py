@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 
 import pytest
@@ -115,6 +116,31 @@ def test_manual_score_set_as_formgrader_does_counts_in_the_export(course):
     assert float(writer["score"]) == pytest.approx(auto["writer"] + 3.0)
     assert float(blank["score"]) == pytest.approx(auto["blank"])
     assert float(writer["max_score"]) == sum(q.points for q in quiz.questions)
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_feedback_heads_the_written_answer_with_its_title(course):
+    """After `nbgrader autograde`, a grader's score and `nbgrader generate_feedback`, is the written answer headed on
+    the student's page with its number and the bank's title, like every other question, and shown with the score?"""
+    from nbgrader.api import Gradebook
+
+    nbgrader(course, "generate_assignment", QUIZ, "--force")
+    quiz = load_quiz(find_course(), QUIZ)
+    written = "Seoul and Tokyo quarrelled over history and trade while Washington stood aside: the Pogo problem."
+    _submit(course, "writer", written, {})
+    nbgrader(course, "autograde", QUIZ)
+    with Gradebook(f"sqlite:///{course / 'assignments' / 'gradebook.db'}") as gb:
+        grade = gb.find_grade("pp-written", QUIZ, QUIZ, "writer")
+        grade.manual_score, grade.needs_manual_grade = 3.0, False
+        gb.db.commit()
+    nbgrader(course, "generate_feedback", QUIZ)
+
+    page = (course / "assignments/feedback/writer" / QUIZ / f"{QUIZ}.html").read_text(encoding="utf-8")
+    number, q = next((n, q) for n, q in enumerate(quiz.questions, start=1) if q.type == "written")
+    heading = re.search(rf'<h2[^>]*id="question-{number}-title"[^>]*>(.*?)</h2>', page, re.S)
+    assert heading and re.sub(r"<[^>]+>|\s+", " ", heading.group(1)).split() == f"Question {number}: {q.title}".split()
+    assert written in page and "3 / 4" in page
 
 
 def test_rubric_sheet_outside_what_students_get(course, capsys):

@@ -15,7 +15,7 @@ import copy
 from nbformat import NotebookNode, from_dict
 
 from .answers_file import HandedIn
-from .feedback.bundle import notes_html, output_metadata, question_outputs
+from .feedback.bundle import notes_html, output_metadata, question_outputs, title_of
 
 META = "coursekit"  # notebook metadata key set by `coursekit generate`: {"coursekit": {"quiz": "<name>"}}
 MAX_WRITTEN = 20_000  # characters of a written response kept (a longer one is cut, and says so)
@@ -89,7 +89,15 @@ def fill(
         bundle = question_outputs(numbers[qid], q, handed.values.get(qid), result, show_key, book)
         outputs += [_display(bundle, output_metadata(numbers[qid], q, result)), _points(result.points)]
         cell.outputs, first = outputs, False
+    _title_written(nb, questions)
     return nb
+
+
+def _title_written(nb: NotebookNode, questions: list) -> None:
+    """The titles of written questions, for the feedback page: their answer cells are markdown, with no outputs."""
+    titles = {q.id: title_of(q) for q in questions if q.type == "written" and title_of(q)}
+    if titles:
+        nb.metadata.setdefault(META, {})["written_titles"] = titles
 
 
 def _display(data: dict, metadata: dict | None = None) -> NotebookNode:

@@ -85,12 +85,14 @@ def build_page(nb: NotebookNode, info: dict, grades: dict[str, Grade]) -> dict:
         "sections": [],
     }
     prompts = {_gid(c): c for c in nb.cells if c.cell_type == "markdown"}
+    written_titles = nb.metadata.get("coursekit", {}).get("written_titles", {})
     for cell in nb.cells:
         gid = _gid(cell)
         if cell.metadata.get("nbgrader", {}).get("grade") and gid in grades:
             section = _section(cell, len(page["sections"]) + 1, grades[gid])
             if cell.cell_type == "markdown":  # a written answer: its locked prompt cell comes first
                 section["html"] = _prompt(prompts.get(f"prompt-{gid}")) + section["html"]
+                section["title"] = str(written_titles.get(gid, ""))
             page["sections"].append(section)
             cell.metadata["coursekit_feedback"] = {k: v for k, v in section.items() if k != "html"}  # other notebooks
         page["notes"] += [o.data.get("text/html", "") for o in _outputs(cell, "notes")]
