@@ -85,7 +85,7 @@ def build_page(nb: NotebookNode, info: dict, grades: dict[str, Grade]) -> dict:
         "sections": [],
     }
     prompts = {_gid(c): c for c in nb.cells if c.cell_type == "markdown"}
-    written_titles = nb.metadata.get("coursekit", {}).get("written_titles", {})
+    written_titles = _written_titles(nb)
     for cell in nb.cells:
         gid = _gid(cell)
         if cell.metadata.get("nbgrader", {}).get("grade") and gid in grades:
@@ -98,6 +98,13 @@ def build_page(nb: NotebookNode, info: dict, grades: dict[str, Grade]) -> dict:
         page["notes"] += [o.data.get("text/html", "") for o in _outputs(cell, "notes")]
     page["pending"] = sum(s["pending"] for s in page["sections"])
     return page
+
+
+def _written_titles(nb: NotebookNode) -> dict:
+    """grade id -> title of the written questions, as the scoring step left them (nothing if absent or malformed)."""
+    meta = nb.metadata.get("coursekit")
+    titles = meta.get("written_titles") if isinstance(meta, dict) else None
+    return titles if isinstance(titles, dict) else {}
 
 
 def _gid(cell) -> str:
