@@ -122,13 +122,18 @@ def test_manual_score_set_as_formgrader_does_counts_in_the_export(course):
 @pytest.mark.slow
 def test_feedback_heads_the_written_answer_with_its_title(course):
     """After `nbgrader autograde`, a grader's score and `nbgrader generate_feedback`, is the written answer headed on
-    the student's page with its number and the bank's title, like every other question, and shown with the score?"""
+    the student's page with its number and the bank's title, like every other question, and shown with the score,
+    whatever title the student wrote into the notebook's metadata?"""
     from nbgrader.api import Gradebook
 
     nbgrader(course, "generate_assignment", QUIZ, "--force")
     quiz = load_quiz(find_course(), QUIZ)
     written = "Seoul and Tokyo quarrelled over history and trade while Washington stood aside: the Pogo problem."
     _submit(course, "writer", written, {})
+    forged = course / "assignments/submitted/writer" / QUIZ / f"{QUIZ}.ipynb"  # a student's own title, and markup
+    nb = json.loads(forged.read_text(encoding="utf-8"))
+    nb["metadata"]["coursekit"] = {**nb["metadata"].get("coursekit", {}), "written_titles": {"pp-written": "<b>FORGED"}}
+    forged.write_text(json.dumps(nb), encoding="utf-8")
     nbgrader(course, "autograde", QUIZ)
     with Gradebook(f"sqlite:///{course / 'assignments' / 'gradebook.db'}") as gb:
         grade = gb.find_grade("pp-written", QUIZ, QUIZ, "writer")
@@ -141,6 +146,7 @@ def test_feedback_heads_the_written_answer_with_its_title(course):
     heading = re.search(rf'<h2[^>]*id="question-{number}-title"[^>]*>(.*?)</h2>', page, re.S)
     assert heading and re.sub(r"<[^>]+>|\s+", " ", heading.group(1)).split() == f"Question {number}: {q.title}".split()
     assert written in page and "3 / 4" in page
+    assert "FORGED" not in page
 
 
 def test_rubric_sheet_outside_what_students_get(course, capsys):
