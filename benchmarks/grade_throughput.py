@@ -102,7 +102,7 @@ def answers_for(questions, rng: random.Random) -> dict:
 def make_submissions(course: Path, assignment: str, n: int, seed: int = 7) -> None:
     sys.path.insert(0, str(REPO / "src"))
     from coursekit.course import Course
-    from coursekit.grading.key import load_quiz
+    from coursekit.grading.scoring.key import load_quiz
     from coursekit.notebook.answers import answers_path, write_answer
 
     quiz = load_quiz(Course(course), assignment)

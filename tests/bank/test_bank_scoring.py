@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit.bank.scoring import Score, normalize_text, score
+from coursekit.grading.scoring.rules import Score, normalize_text, score
 
 
 def test_unanswered_is_its_own_verdict(make):

@@ -8,7 +8,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coursekit.bank.scoring import VERDICTS, score
+from coursekit.grading.scoring.rules import VERDICTS, score
 
 TYPES = ("single", "multiple", "numeric", "text", "ordering", "matching")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from coursekit.bank.schema import BankFile, Written
-from coursekit.bank.scoring import score
+from coursekit.grading.scoring.rules import score
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 WRITTEN = FIXTURES / "good-bank" / "written.yaml"

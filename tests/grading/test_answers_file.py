@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coursekit.grading.answers_file import MAX_DEPTH, parse_answers, too_deep
+from coursekit.grading.intake.answers_file import MAX_DEPTH, parse_answers, too_deep
 from coursekit.notebook.answers import MAX_BYTES
 
 

@@ -8,13 +8,13 @@ import re
 import pytest
 from grading_helpers import GRADED, REPO
 
-from coursekit.bank.scoring import score
 from coursekit.course import Course
-from coursekit.grading.answers_file import HandedIn
 from coursekit.grading.feedback.answer_view import num
 from coursekit.grading.feedback.book_links import BookLinks, load_book_links
 from coursekit.grading.feedback.bundle import question_outputs
-from coursekit.grading.key import grade_answers, load_quiz, unknown_ids
+from coursekit.grading.intake.answers_file import HandedIn
+from coursekit.grading.scoring.key import grade_answers, load_quiz, unknown_ids
+from coursekit.grading.scoring.rules import score
 
 QUESTIONS = [q for name in GRADED for q in load_quiz(Course(REPO), name).auto_graded()]
 BOOK = load_book_links(Course(REPO))

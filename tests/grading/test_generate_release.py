@@ -9,7 +9,7 @@ from grading_helpers import GRADED, REPO
 
 from coursekit.course import find_course
 from coursekit.errors import CourseError
-from coursekit.grading.key import load_quiz
+from coursekit.grading.scoring.key import load_quiz
 from coursekit.release.generate import generate_assignments
 from coursekit.release.nbgrader_release import find_leaks, release_assignments
 

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from coursekit.grading.handin import read_regular
-from coursekit.grading.quarantine import quarantine_submission, quarantined
+from coursekit.grading.intake.handin import read_regular
+from coursekit.grading.intake.quarantine import quarantine_submission, quarantined
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.utils import determine_grade
 
-from coursekit.bank.scoring import score
-from coursekit.grading.answers_file import HandedIn
+from coursekit.grading.intake.answers_file import HandedIn
 from coursekit.grading.quiz_notebook import MAX_WRITTEN, fill, quiz_of, rebuild, submission_notes
+from coursekit.grading.scoring.rules import score
 
 
 def _meta(grade_id: str, **extra) -> dict:

@@ -13,7 +13,7 @@ from grading_helpers import GRADED, nbgrader
 
 from coursekit.course import find_course
 from coursekit.errors import CourseError
-from coursekit.grading.key import load_quiz
+from coursekit.grading.scoring.key import load_quiz
 from coursekit.release.generate import ANSWER_STUB
 from coursekit.release.nbgrader_release import find_leaks
 from coursekit.release.rubrics import write_rubrics

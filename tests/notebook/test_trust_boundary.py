@@ -34,5 +34,5 @@ def test_notebook_modules_import_nothing_from_the_key_side():
 def test_the_check_sees_a_forbidden_import(tmp_path):
     """Would the scan above catch a lazy relative import of the key (so it is not vacuous)?"""
     bad = tmp_path / "bad.py"
-    bad.write_text("def f():\n    from ..grading.key import load_quiz\n")
-    assert "coursekit.grading.key" in _imports(bad)
+    bad.write_text("def f():\n    from ..grading.scoring.key import load_quiz\n")
+    assert "coursekit.grading.scoring.key" in _imports(bad)

@@ -6,7 +6,7 @@ import pytest
 from lms_readers import moodle_questions, plain, qti_items
 
 from coursekit.bank.load import load_bank
-from coursekit.bank.scoring import normalize_text
+from coursekit.bank.text import normalize_text
 from coursekit.grading.export.bank import Source, bank_sources
 from coursekit.grading.export.moodle import moodle_xml
 from coursekit.grading.export.qti import canvas_package

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from coursekit.bank.scoring import score
+from coursekit.grading.scoring.rules import score
 from coursekit.notebook.widget import QuizWidget
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

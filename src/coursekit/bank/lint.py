@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .parse import Parsed, Problem
 from .schema import BankFile
-from .scoring import normalize_text
+from .text import normalize_text
 
 COMPREHENSION_LEVELS = ("understand", "apply", "analyze", "evaluate", "create")
 MIN_COMPREHENSION_SHARE = 0.6

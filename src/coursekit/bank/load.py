@@ -19,7 +19,7 @@ from .messages import describe, show, suggest
 from .parse import Parsed, Problem, duplicate_keys, parse_file
 from .reading import normalize, sections_with
 from .schema import QUESTION_MODELS, QUESTION_TYPES, BankFile, BankHeader
-from .scoring import normalize_text
+from .text import normalize_text
 
 
 @dataclass

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from ..course import find_course
 from ..errors import CourseError
-from . import ledger
 from .gradebook_rows import Row, configured_db_url, gradebook_rows
-from .key import grade_answers, load_quiz
+from .intake import ledger
 from .quiz_notebook import quiz_of
+from .scoring.key import grade_answers, load_quiz
 
 TOLERANCE = 1e-3  # nbgrader stores floats; our points are rounded to 4 decimals
 

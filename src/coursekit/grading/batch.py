@@ -26,7 +26,8 @@ from nbgrader.converters import Autograde
 from nbgrader.preprocessors import AssignLatePenalties
 from traitlets.utils.importstring import import_item
 
-from . import ledger, sources
+from . import sources
+from .intake import ledger
 from .nbgrader_steps import META, before_autograde, score_into
 from .quiz_notebook import quiz_of, rebuild
 

@@ -26,10 +26,11 @@ from nbformat import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from . import ledger, sources
-from .key import grade_answers, unknown_ids
-from .quarantine import quarantine_submission
+from . import sources
+from .intake import ledger
+from .intake.quarantine import quarantine_submission
 from .quiz_notebook import META, fill, quiz_of, rebuild, submission_notes
+from .scoring.key import grade_answers, unknown_ids
 
 
 class QuizGradingError(RuntimeError):

@@ -14,8 +14,8 @@ import copy
 
 from nbformat import NotebookNode, from_dict
 
-from .answers_file import HandedIn
 from .feedback.bundle import notes_html, output_metadata, question_outputs, title_of
+from .intake.answers_file import HandedIn
 
 META = "coursekit"  # notebook metadata key set by `coursekit generate`: {"coursekit": {"quiz": "<name>"}}
 MAX_WRITTEN = 20_000  # characters of a written response kept (a longer one is cut, and says so)

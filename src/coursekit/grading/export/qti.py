@@ -16,7 +16,7 @@ import zipfile
 
 from lxml import etree
 
-from ...bank.scoring import normalize_text
+from ...bank.text import normalize_text
 from ...errors import CourseError
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"

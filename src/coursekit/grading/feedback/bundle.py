@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import html
 
-from ...bank.scoring import Score
 from ...notebook.markup import inline, markdown, plain
+from ..scoring.rules import Score
 from .answer_view import Line, View, num, view
 from .book_links import BookLinks, Link
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ...bank.scoring import SCORERS
 from ...errors import BankError, CourseError
-from .. import ledger
 from ..gradebook_rows import Row, gradebook_rows, gradebook_students
+from ..intake import ledger
+from ..scoring.rules import SCORERS
 
 
 class Spoiled:
@@ -78,7 +78,7 @@ def read_cohort(course, root: Path, db_url: str, assignment: str, only: Iterable
 
 def _quiz_questions(course, notebook: str) -> dict:
     """question id -> bank model for the quiz notebook ``notebook``; {} when it is not a quiz of the bank."""
-    from ..key import load_quiz
+    from ..scoring.key import load_quiz
 
     try:
         return {q.id: q for q in load_quiz(course, notebook).questions}

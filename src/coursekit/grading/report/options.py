@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ...bank.scoring import normalize_text, score
+from ...bank.text import normalize_text
+from ..scoring.rules import score
 
 CHOICE_TYPES = ("single", "multiple", "matching", "ordering")
 COMMON_MIN = 2  # an answer typed by fewer students is not shown

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..notebook.answers import MAX_BYTES
+from ...notebook.answers import MAX_BYTES
+from ..private_files import write_private
 from .answers_file import HandedIn, parse_answers
 from .handin import Found, read_regular
-from .private_files import write_private
 from .quarantine import quarantined, said
 
 VERSION = 1

@@ -13,7 +13,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from ..notebook.answers import MAX_BYTES, SCHEMA
+from ...notebook.answers import MAX_BYTES, SCHEMA
 
 MAX_DEPTH = 20  # an answer is at most an object of strings; deeper is never a real answer
 MAX_DIGITS = 30  # digits in one integer literal (a year has 4)

@@ -10,12 +10,12 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..bank.load import load_bank
-from ..bank.schema import BankFile
-from ..bank.scoring import Score, score
-from ..course import Course
-from ..errors import CourseError
-from .answers_file import HandedIn
+from ...bank.load import load_bank
+from ...bank.schema import BankFile
+from ...course import Course
+from ...errors import CourseError
+from ..intake.answers_file import HandedIn
+from .rules import Score, score
 
 
 def grade_answers(questions: Iterable, handed: HandedIn) -> dict[str, Score]:

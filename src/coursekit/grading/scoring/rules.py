@@ -18,11 +18,10 @@ verdict ``invalid``, never an exception. Rules (also in the instructor guide):
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 
-from .schema import Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice, Written
+from ...bank.schema import Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice, Written
+from ...bank.text import normalize_text
 
 VERDICTS = ("correct", "partial", "incorrect", "unanswered", "invalid", "manual")
 
@@ -85,13 +84,6 @@ def score_numeric(q: Numeric, value) -> Score:
     if number is None:
         return _invalid(q, "expected a number")
     return _fraction(q, 1.0 if abs(number - q.answer) <= q.tolerance + 1e-9 else 0.0)
-
-
-def normalize_text(text: str) -> str:
-    """Lower case, no punctuation, single spaces: how short answers are compared."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(" " if unicodedata.category(c)[0] in "PSZ" else c for c in text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def score_text(q: ShortText, value) -> Score:

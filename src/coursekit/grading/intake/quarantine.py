@@ -15,8 +15,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..private_files import write_private
 from .handin import kind_of
-from .private_files import write_private
 
 MAX_ENTRIES = 20_000  # a submission folder larger than this is not walked further
 
