@@ -24,7 +24,7 @@ from ..gradebook_rows import (
     submissions,
 )
 from ..private_files import write_private
-from ..report.roster import Member, load_roster
+from ..roster import Member, load_roster
 
 
 @dataclass

@@ -9,9 +9,9 @@ from ...course import find_course
 from ...errors import CourseError
 from ..gradebook_rows import configured_db_url
 from ..private_files import write_private
+from ..roster import in_section, load_roster
 from .analysis import Report, analyse
 from .data import read_cohort
-from .roster import in_section, load_roster
 from .text import render_csv, render_text
 
 

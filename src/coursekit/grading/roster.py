@@ -1,9 +1,11 @@
 """The class roster: an optional CSV that adds what nbgrader does not keep (sections, LMS ids).
 
+Shared by the item report, the grade exports and the collection of LMS downloads.
+
 ``assignments/roster.csv`` (or any file given with ``--roster``) has a header line and one student per
-line. Only ``id`` (the nbgrader student id) is required; ``section``, ``name``, ``email``,
-``sis_user_id`` and ``sis_login_id`` are optional. Unknown columns are ignored, so an LMS export with
-an added ``id`` column works.
+line. Only ``id`` (the nbgrader student id) is required; ``section``, ``name``, ``email``, ``lms_id`` (the
+LMS's own user id), ``sis_user_id`` and ``sis_login_id`` are optional. Unknown columns are ignored, so an
+LMS export with an added ``id`` column works.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import CourseError
+from ..errors import CourseError
 
 ID_COLUMNS = ("id", "student", "student_id", "username", "login")
-FIELDS = ("section", "name", "email", "sis_user_id", "sis_login_id")
+FIELDS = ("section", "name", "email", "lms_id", "sis_user_id", "sis_login_id")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Member:
     section: str = ""
     name: str = ""
     email: str = ""
+    lms_id: str = ""
     sis_user_id: str = ""
     sis_login_id: str = ""
 
