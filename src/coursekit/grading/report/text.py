@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
+from ..safe_csv import csv_text
 from .analysis import MIN_STUDENTS, ItemReport, Report
 
 HEADER = ("#", "question", "type", "pts", "facility", "r item-rest", "upper-lower", "blank", "flags")
@@ -133,12 +132,5 @@ def _cell(value) -> str:
 
 def render_csv(report: Report) -> str:
     """Every statistic, one per line (scope, question, slot, choice, is_key, statistic, value)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in _quiz_rows(report):
-        writer.writerow([_cell(v) for v in row])
-    for r in report.items:
-        for row in _item_rows(r):
-            writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
+    rows = [*_quiz_rows(report), *(row for r in report.items for row in _item_rows(r))]
+    return csv_text([CSV_COLUMNS, *([_cell(v) for v in row] for row in rows)])
