@@ -114,7 +114,9 @@ def _cmd_export_bank(args) -> int:
 def _cmd_export_grades(args) -> int:
     from .grading.export.grades import export_grades
 
-    done = export_grades(assignments=args.assignments, to=args.to, out=args.out, roster=args.roster)
+    done = export_grades(
+        assignments=args.assignments, to=args.to, out=args.out, roster=args.roster, match_by=args.match_by
+    )
     for line in done.gaps:
         print(f"note: {line}")
     print(f"{len(done.sheet.students)} student(s), {len(done.sheet.assignments)} assignment(s) -> {done.path}")
@@ -251,12 +253,23 @@ def _export_parser(sub) -> None:
     gr = targets.add_parser(
         "grades",
         help="nbgrader's grades as a Canvas or Moodle gradebook import CSV",
-        description="One line per student, one column per assignment, and the total. "
-        "Students who never submitted get an empty cell (not 0) and are listed.",
+        description="One line per student the LMS can identify, one column per assignment. The roster "
+        "(assignments/roster.csv: id = nbgrader id, lms_id, sis_user_id, sis_login_id, email, section) gives "
+        "each student's LMS ids; students without one are left out and listed. Students who never submitted "
+        "get an empty cell (not 0) and are listed. Cells a spreadsheet would run as a formula are neutralised. "
+        "Canvas: Grades > Import, the file as written. Moodle: Grades > Import > CSV file, 'Map from' the "
+        "first column to the user field named by --match-by, each assignment column to its grade item.",
     )
     gr.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
     gr.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the LMS to import into")
-    gr.add_argument("--roster", type=Path, metavar="CSV", help="roster with sections and SIS ids (optional)")
+    gr.add_argument("--roster", type=Path, metavar="CSV", help="default assignments/roster.csv")
+    gr.add_argument(
+        "--match-by",
+        choices=("email", "idnumber", "username", "id"),
+        default="email",
+        help="Moodle only: the user field its import matches students by (roster email, sis_user_id, "
+        "sis_login_id or lms_id; default email)",
+    )
     gr.add_argument("--out", type=Path, metavar="FILE", help="default assignments/exports/grades-<lms>.csv")
     gr.set_defaults(func=_cmd_export_grades)
 

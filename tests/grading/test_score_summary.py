@@ -36,6 +36,15 @@ def test_most_missed_and_pending():
     assert s.pending == {"ann": 1, "cid": 1}
 
 
+def test_questions_waiting_for_a_grader_are_never_most_missed():
+    """Is a written question whose answers nobody has graded yet (all 0 for now) left out of "most missed",
+    and listed once it is graded and most students lost points?"""
+    waiting = [row(s, "essay", None, 3, needs_manual=True) for s in ("a", "b", "c")] + [row("d", "essay", 0, 3)]
+    assert summarize(waiting).missed == []
+    graded = [row(s, "essay", None, 3, manual=1) for s in ("a", "b", "c")] + [row("d", "essay", 0, 3)]
+    assert [cell for cell, *_ in summarize(graded).missed] == ["essay"]
+
+
 def test_summary_text_reads_well():
     """Does the summary give mean and median out of the maximum, the lowest totals, the most missed questions and
     what is left to grade by hand, each on one line?"""
