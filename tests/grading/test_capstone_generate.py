@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 from grading_helpers import REPO
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coursekit.errors import CourseError
@@ -47,6 +47,8 @@ def test_committed_capstone_matches_the_bank_and_the_materials(monkeypatch):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=200))
+@example(text="\r")  # found by Hypothesis: text-mode reading turned it into "\n" and --check saw drift
+@example(text="a,b\r\n1,2\r\n")
 def test_any_text_is_copied_exactly_and_any_change_is_caught(capstone, text):
     """Is any UTF-8 text (line ends, BOMs and all) copied byte for byte, and does --check then catch an edit?"""
     materials = capstone / "assignments" / "materials" / QUIZ

@@ -192,7 +192,8 @@ def generate_assignments(*, names: list[str] | None = None, check: bool = False)
     written = []
     for quiz in selected_quizzes(course, names):
         for path, text in outputs(course, quiz).items():
-            current = path.read_text(encoding="utf-8") if path.is_file() else None
+            # Bytes, not text mode: universal newlines would read a copied file's "\r" as "\n" and see drift.
+            current = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else None
             if check:
                 if current != text:
                     what = "is missing" if current is None else "differs from the bank"
@@ -201,7 +202,7 @@ def generate_assignments(*, names: list[str] | None = None, check: bool = False)
             if current != text:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(f".{path.name}.tmp")
-                tmp.write_text(text, encoding="utf-8")
+                tmp.write_bytes(text.encode("utf-8"))
                 tmp.replace(path)  # atomic: a half-written notebook is never left behind
                 print(f"wrote {path.relative_to(course.root)}")
             written.append(path)
