@@ -161,9 +161,13 @@ def _course_parsers(sub) -> None:
     b.add_argument("--html-only", action="store_true", help="only try the HTML site (after a content build)")
     b.set_defaults(func=_cmd_book)
 
-    g = sub.add_parser("generate", help="write the quiz notebooks in assignments/source/ from the bank")
+    g = sub.add_parser(
+        "generate",
+        help="write the quiz notebooks in assignments/source/ from the bank, with a copy of each assignment's "
+        "hand-written materials (assignments/materials/<name>/: data, a code exercise)",
+    )
     g.add_argument("assignments", nargs="*", help="assignment names (default: all graded quizzes)")
-    g.add_argument("--check", action="store_true", help="do not write; exit 1 if a notebook differs from the bank")
+    g.add_argument("--check", action="store_true", help="do not write; exit 1 if a file differs from bank or materials")
     g.set_defaults(func=_cmd_generate)
 
     r = sub.add_parser("release", help="generate student versions with nbgrader into assignments/release/")

@@ -24,7 +24,7 @@ GRADED_QUIZ = {
     "pogo-problem": {"pogo-problem", "three-challenges"},
     "way-forward": {"way-forward"},
     "bottom-line": {"way-forward"},
-    "since-the-brief": set(),  # beyond the brief: seminar and written work, no graded quiz
+    "since-the-brief": {"since-the-brief"},  # the capstone
 }
 # Each fact must be in the reading AND in the chapter that covers it, spelled the same way.
 FACTS = {
