@@ -65,6 +65,18 @@ def test_any_canvas_name_is_read_back_for_a_roster_id(sortable, user, attachment
     assert entry.endswith(got.filename) and got.filename
 
 
+def test_digits_in_a_file_name_never_pick_another_student():
+    """Can a student the roster does not know upload a file named with a roster student's Canvas ids, to have it
+    placed as that student's? (Canvas's own ids come first in the name; the file's digits are never read as ids.)"""
+    forged = canvas_entry("Stranger, Sam", 1999, 706, "1101_999_mini-quiz.answers.json")
+    got = canvas_file(forged, known={"1101"})
+    assert (got.who, got.filename) == ("1999", "1101_999_mini-quiz.answers.json")
+    own = canvas_file(canvas_entry("Lee_2, Dee", 1104, 98765, "1101_5_x.ipynb"), known={"1101", "1104"})
+    assert (own.who, own.name, own.filename) == ("1104", "lee_2dee", "1101_5_x.ipynb")
+    ends_in_digits = canvas_file("lee_2_1104_98765_mini-quiz.ipynb", known={"1104"})
+    assert (ends_in_digits.who, ends_in_digits.name, ends_in_digits.filename) == ("1104", "lee_2", NB)
+
+
 def test_canvas_anonymous_and_text_entries_are_not_guessed():
     """Is an anonymous-grading file read with no student id, and a text entry (no attachment id) not read at all?"""
     anon = canvas_file("LATE_anon_x7Qp2_4455_mini-quiz.ipynb")
@@ -223,6 +235,7 @@ def test_a_moodle_download_without_worksheet_is_placed_by_exact_names_only(cours
         ("no lms ids", "the roster has no lms_id values"),
         ("bad worksheet", "worksheet.csv:1: no 'Identifier' column"),
         ("unknown assignment", "no notebooks; is 'nope' an assignment here?"),
+        ("escaping id", "the student id '../../etc' cannot be a folder under submitted/"),
     ],
 )
 def test_bad_input_gets_one_clear_line(course, capsys, setup, message):
@@ -233,6 +246,8 @@ def test_bad_input_gets_one_clear_line(course, capsys, setup, message):
         (course / "assignments" / "roster.csv").unlink()
     elif setup == "not a zip":
         zip_path.write_text("not a zip")
+    elif setup == "escaping id":
+        (course / "assignments" / "roster.csv").write_text("id,lms_id\n../../etc,1101\n")
     elif setup == "no lms ids":
         (course / "assignments" / "roster.csv").write_text("id,name\nana,Ana\n")
     elif setup == "bad worksheet":

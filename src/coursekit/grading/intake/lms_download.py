@@ -84,7 +84,11 @@ def collect_download(
     if lms not in LMSES:
         raise CourseError(f"unknown LMS '{lms}'; use --from canvas or --from moodle")
     root = find_course().assignments
-    members = load_roster(_roster_path(root, roster))
+    path = _roster_path(root, roster)
+    members = load_roster(path)
+    for sid in members:
+        if sid.startswith(".") or any(c in sid for c in "/\\\0"):
+            raise CourseError(f"{path}: the student id '{sid}' cannot be a folder under submitted/; change it")
     wanted = wanted_files(root, assignment)
     archive = Path(archive)
     done = Collected(assignment, lms, archive, _download_time(archive))

@@ -47,15 +47,21 @@ class LmsFile:
 
 
 def canvas_file(entry: str, known: Collection[str] = ()) -> LmsFile | None:
-    """The Canvas download entry ``entry`` read back; ``known`` user ids settle a name that holds _<digits>_."""
+    """The Canvas download entry ``entry`` read back; ``known`` user ids settle a name that ends in _<digits>.
+
+    Canvas removes ``_<digits>_`` from names (``sanitize_user_name``), so the first ``_<digits>_<digits>_`` is the
+    ids, unless the name ends in ``_<digits>``: then the ids start inside that first match. Only those two
+    readings are tried, so digits in a file's own name (``..._1101_9_x.ipynb``) never pick another student."""
     base = entry.rsplit("/", 1)[-1]
     anon = CANVAS_ANON.match(base)
     if anon:
         return LmsFile(entry, "", f"anon_{anon[2]}", anon[4], late=bool(anon[1]), order=int(anon[3]))
     found = [(m.start(), m[1], m[2]) for m in CANVAS_IDS.finditer(base)]
-    chosen = next((f for f in found if f[1] in known), found[0] if found else None)
-    if chosen is None:
+    if not found:
         return None
+    first_end = found[0][0] + len(found[0][1]) + len(found[0][2]) + 2  # the first match's last underscore
+    readings = [f for f in found if f[0] < first_end]
+    chosen = next((f for f in readings if f[1] in known), readings[0])
     start, user, attachment = chosen
     prefix, rest = base[:start], base[start + len(user) + len(attachment) + 3 :]
     late = prefix.endswith("_LATE") or prefix == "LATE"
