@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import zipfile
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lms_archives import canvas_copy, canvas_entry, moodle_copy, moodle_entry, moodle_worksheet, write_zip
-from quiz_course import QUIZ, REPO
+from quiz_course import QUIZ, generated
 
 from coursekit.cli import main
 from coursekit.errors import CourseError
@@ -111,16 +110,8 @@ def test_renamed_copies_are_recognised_and_nothing_else(filename, expected):
 @pytest.fixture
 def course(tmp_path, monkeypatch):
     """A course with the mini quiz generated into source/ (no nbgrader run needed) and a roster; cwd its root."""
-    from coursekit.release.generate import generate_assignments
-
-    root = tmp_path / "course"
-    (root / "assignments" / "bank").mkdir(parents=True)
-    shutil.copy(REPO / "tests/fixtures/grading-course/mini-quiz.yaml", root / "assignments" / "bank")
-    shutil.copy(REPO / "assignments" / "nbgrader_config.py", root / "assignments")
+    root = generated(tmp_path / "course", monkeypatch)
     (root / "assignments" / "roster.csv").write_text(ROSTER)
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("COURSEKIT_COURSE", raising=False)
-    generate_assignments(names=[QUIZ])
     return root
 
 

@@ -13,7 +13,7 @@ import shutil
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from quiz_course import KEY, QUIZ, REPO, WRONG
+from quiz_course import KEY, QUIZ, REPO, WRONG, generated
 
 from coursekit.bank.load import load_bank
 from coursekit.grading.intake import ledger
@@ -76,15 +76,7 @@ def test_the_line_carries_the_recorded_answer_and_says_the_same():
 @pytest.fixture
 def student(tmp_path, monkeypatch):
     """The mini quiz generated into a student's folder (no nbgrader needed); the cwd is that folder."""
-    from coursekit.release.generate import generate_assignments
-
-    root = tmp_path / "course"
-    (root / "assignments" / "bank").mkdir(parents=True)
-    shutil.copy(BANK, root / "assignments" / "bank")
-    shutil.copy(REPO / "assignments" / "nbgrader_config.py", root / "assignments")
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    generate_assignments(names=[QUIZ])
+    root = generated(tmp_path / "course", monkeypatch)
     folder = root / "student"
     shutil.copytree(root / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
@@ -355,3 +347,25 @@ def test_a_notebook_moved_aside_or_linked_is_refused_with_the_reason(hand):
     (folder / NAME).symlink_to(root / "elsewhere.ipynb")
     record(root, QUIZ, "kim", {})
     assert "symbolic link" in take().refused
+
+
+def test_audit_compares_the_answers_in_submitted_with_the_recorded_source(hand):
+    """Does the audit's check pass for an unchanged notebook-only hand-in and for an old "no file" record, and name
+    the change when answers appear in the notebook afterwards?"""
+    from coursekit.grading.audit import AuditReport, _check_hash
+
+    root, folder, take = hand
+    (folder / NAME).write_bytes(notebook(grade_cell("mq-single")))
+    legacy = ledger.take(root, folder, QUIZ, "kim", QUIZ)  # no notebook known: recorded as before this route
+    report = AuditReport(QUIZ)
+    _check_hash(report, root, legacy, HandedNotebook(NAME, IDS))
+    assert report.mismatches == [] and legacy.source == "answers file"
+    (folder / NAME).write_bytes(notebook(grade_cell("mq-single", line('"a"'))))
+    graded = take()
+    _check_hash(report, root, graded, HandedNotebook(NAME, IDS))
+    assert report.mismatches == []
+    _check_hash(report, root, legacy, HandedNotebook(NAME, IDS))
+    assert [f.text for f in report.mismatches] == [
+        f"{QUIZ}.answers.json in submitted/ differs from the one graded (graded: no readable file, from the answers "
+        f"file; now: {graded.sha256[:12]}, from the notebook)"
+    ]
