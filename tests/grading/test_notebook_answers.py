@@ -181,14 +181,20 @@ def test_a_spoiled_value_is_spoiled_as_in_an_answers_file(text, spoiled):
     assert spoiled in handed.spoiled["mq-numeric"] and handed.values == {"mq-single": "a"}
 
 
-def test_a_too_deep_value_refuses_the_whole_set_as_a_file_would():
-    """Is an answer nested deeper than an answers file may be refused with the whole set, exactly as the same
-    answers file is (so it never scores the other questions a file would not)?"""
-    deep = "[" * 30 + "]" * 30
-    cells = [grade_cell("mq-ordering", line(deep)), grade_cell("mq-single", line('"a"'))]
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("[" * 30 + "]" * 30, "nests lists or objects more than 20 deep"),
+        ('"' + "x" * 300_000 + '"', "larger than 256 kB"),
+    ],
+)
+def test_a_too_deep_or_too_large_value_refuses_the_whole_set_as_a_file_would(value, problem):
+    """Is an answer nested deeper, or larger, than an answers file may be refused with the whole set, exactly as the
+    same answers file is (so it never scores the other questions a file would not)?"""
+    cells = [grade_cell("mq-ordering", line(value)), grade_cell("mq-single", line('"a"'))]
     _, handed = from_notebook(notebook(*cells))
-    file = parse_answers(f'{{"schema": 1, "answers": {{"mq-ordering": {deep}, "mq-single": "a"}}}}'.encode())
-    assert handed.problem.endswith("nests lists or objects more than 20 deep") and file.problem
+    file = parse_answers(f'{{"schema": 1, "answers": {{"mq-ordering": {value}, "mq-single": "a"}}}}'.encode())
+    assert problem in handed.problem and problem in file.problem
     assert points(handed) == points(file) == dict.fromkeys(IDS, 0.0)
 
 
