@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ...notebook.answers import SCHEMA
+from ...notebook.answers import MAX_BYTES, SCHEMA
 from ...notebook.lines import ANSWER_MIME
 from .answers_file import too_deep
 
@@ -122,9 +122,9 @@ def _answer_text(cell, qid: str, name: str) -> tuple[str | None, str]:
     text = _text(mine[0]["data"][ANSWER_MIME])
     if text is None:
         return None, f"the saved answer of {where} is not text"
-    if not too_deep(text) and not _one_value(text):
+    if len(text) <= MAX_BYTES and not too_deep(text) and not _one_value(text):
         return None, f"the saved answer of {where} is not one JSON value"
-    return text, ""  # too deep: the strict parser refuses the whole set, as it refuses such an answers file
+    return text, ""  # too large or too deep: the strict parser refuses the whole set, as it refuses such a file
 
 
 def _carries(output) -> bool:
