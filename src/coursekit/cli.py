@@ -74,6 +74,21 @@ def _cmd_grade(args) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_collect(args) -> int:
+    from .grading.intake.lms_download import collect_download
+
+    done = collect_download(
+        assignment=args.assignment,
+        archive=args.zip,
+        lms=args.lms,
+        roster=args.roster,
+        worksheet=args.worksheet,
+        force=args.force,
+    )
+    print(done.summary())
+    return 0
+
+
 def _cmd_audit(args) -> int:
     from .grading.audit import audit_assignment
 
@@ -142,7 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"coursekit {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_course_parsers, _rubrics_parser, _grading_parsers, _report_parser, _export_parser):
+    for add in (_course_parsers, _rubrics_parser, _collect_parser, _grading_parsers, _report_parser, _export_parser):
         add(sub)
     return p
 
@@ -190,6 +205,31 @@ def _rubrics_parser(sub) -> None:
     ru.set_defaults(func=_cmd_rubrics)
 
 
+COLLECT_HELP = """Place an LMS's bulk download of one assignment ("Download all submissions") in
+assignments/submitted/<student>/<ASSIGNMENT>/, as nbgrader's collect would, for courses without a JupyterHub.
+Each file goes to its roster student (Canvas: by the Canvas user ID in the roster's lms_id column; Moodle: by
+the grading worksheet's ID number or email with --worksheet, else by exact full name) under its own name:
+the LMS's renamed copies are recognised and the newest kept. Writes nbgrader's timestamp.txt (the download's
+time; no later than nbgrader's due date unless the LMS marks it late). Prints the late students, the files it
+could not place and why, and the roster students with no submission. Then run `coursekit grade ASSIGNMENT`."""
+
+
+def _collect_parser(sub) -> None:
+    co = sub.add_parser(
+        "collect",
+        help="place a Canvas or Moodle bulk download of an assignment in submitted/ (no JupyterHub needed)",
+        description=COLLECT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    co.add_argument("assignment", metavar="ASSIGNMENT")
+    co.add_argument("zip", type=Path, metavar="ZIP", help="the zip the LMS gave you, unchanged")
+    co.add_argument("--from", dest="lms", required=True, choices=("canvas", "moodle"), help="the LMS it came from")
+    co.add_argument("--roster", type=Path, metavar="CSV", help="roster with LMS ids (default assignments/roster.csv)")
+    co.add_argument("--worksheet", type=Path, metavar="CSV", help="Moodle: the assignment's grading worksheet CSV")
+    co.add_argument("--force", action="store_true", help="replace students' folders an earlier collect wrote")
+    co.set_defaults(func=_cmd_collect)
+
+
 def _grading_parsers(sub) -> None:
     gr = sub.add_parser(
         "grade",
@@ -208,7 +248,11 @@ def _grading_parsers(sub) -> None:
 
     a = sub.add_parser(
         "audit",
-        help="check the gradebook against the answers as handed in (exit 0 all match, 1 a mismatch, 2 could not audit)",
+        help="check the gradebook against the answers as handed in, and name every broken hand-in",
+        description="Re-score every submission from the answers as handed in and compare with the gradebook; name "
+        "each student with no answers, a refused answers file or notebook (and why), ignored answers or added "
+        "cells. Exit status: 0 all match and every hand-in whole, 1 a score differs, 2 could not audit, "
+        "3 every score matches but some hand-ins are broken (each is named).",
     )
     a.add_argument("assignment")
     a.set_defaults(func=_cmd_audit)

@@ -63,7 +63,8 @@ def test_summary_text_reads_well():
 @pytest.mark.slow
 @pytest.mark.nbgrader
 def test_coursekit_grade_ends_with_the_summary(tmp_path):
-    """Does the real `coursekit grade` end its output with the class's scores, computed from the gradebook?"""
+    """Does the real `coursekit grade` end its output with the class's scores, computed from the gradebook, then
+    the broken hand-ins (carol handed in no answers)?"""
     root = build(tmp_path / "course")
     for student, answers in (("alice", KEY), ("bob", WRONG), ("carol", None), ("dave", {"mq-multiple": ["ai"]})):
         hand_in(root, student, answers)
@@ -75,4 +76,7 @@ def test_coursekit_grade_ends_with_the_summary(tmp_path):
         "  most missed:",
         "    mq-matching: 3 of 4 lost points (mean 0.5 / 2)",
     ]
-    assert len(lines) == start + 3 + 5  # the five most missed, and nothing after
+    assert lines[start + 3 + 5 :] == [  # after the five most missed: the hand-in problems, and nothing after
+        "Hand-in problems (1 student; their scores are what they earn):",
+        f"  carol: no answers: no answers file was handed in, and {QUIZ}.ipynb carries no answers",
+    ]

@@ -28,6 +28,7 @@ from traitlets.utils.importstring import import_item
 
 from . import sources
 from .intake import ledger
+from .intake.notebook_answers import HandedNotebook, question_ids
 from .nbgrader_steps import META, before_autograde, score_into
 from .quiz_notebook import quiz_of, rebuild
 
@@ -200,9 +201,10 @@ def _grade_notebook(batch: Batch, student: str, path: Path, name: str, dest: str
     if not quiz:
         raise RuntimeError(f"{name}.ipynb is not a quiz notebook; it needs nbgrader's converter")
     root = Path(batch.coursedir.root)
-    entry = ledger.take(root, path.parent, batch.assignment, student, quiz)
     handed_nb = nbformat.read(path, as_version=4)
     nb, ignored = rebuild(batch.bases[name], handed_nb)
+    handed = HandedNotebook(path.name, question_ids(batch.bases[name]), ignored)
+    entry = ledger.take(root, path.parent, batch.assignment, student, quiz, handed)
     nb.metadata[META] = {**nb.metadata.get(META, {}), "answers_sha256": entry.sha256,
                          "recorded_at": entry.recorded_at, "ignored_cells": ignored}  # fmt: skip
     t = batch.timings.add("reading", t)

@@ -15,6 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
+from .handin_problems import handin_summary
 from .parallel import run as parallel
 from .parallel.run import GradeReport, nbgrader_at_course
 from .score_summary import score_summary
@@ -38,7 +39,8 @@ def grade_assignment(
             report = parallel.grade_assignment(assignment=assignment, force=force, **options)
         else:
             report = _run_batch(app, assignment, plan, students, progress=progress)
-        report.scores = score_summary(app.coursedir.db_url, assignment)
+        summaries = (score_summary(app.coursedir.db_url, assignment), handin_summary(app.coursedir.root, assignment))
+        report.scores = "\n".join(part for part in summaries if part)
         return report
 
 

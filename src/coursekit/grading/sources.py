@@ -17,11 +17,10 @@ from nbformat import NotebookNode
 from ..course import find_course
 from .feedback.book_links import BookLinks, load_book_links
 from .intake.handin import read_regular
+from .intake.notebook_answers import MAX_NOTEBOOK
 from .intake.quarantine import quarantine_dir, quarantined, record
 from .quiz_notebook import quiz_of
 from .scoring.key import load_quiz, show_key_setting
-
-MAX_NOTEBOOK = 50 * 1024 * 1024  # a handed-in quiz notebook larger than this is not read
 
 _notebooks: dict[tuple, NotebookNode | None] = {}
 _keys: dict[tuple, Key] = {}
