@@ -62,12 +62,17 @@ class Checked:
     lints: list[Problem] = field(default_factory=list)  # item-writing findings (lint.py): errors and warnings
 
 
+#: Folders of the bank that hold no questions: the blind reviews of the quizzes, and rubrics of essays
+#: set outside any quiz. A folder search skips them; each has its own loader.
+NOT_QUESTIONS = ("reviews", "essays")
+
+
 def bank_files(paths: list[Path]) -> list[Path]:
-    """The YAML files named by ``paths`` (files, or folders searched recursively)."""
+    """The YAML files named by ``paths`` (files, or folders searched recursively, skipping ``NOT_QUESTIONS``)."""
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found += sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+            found += sorted(q for q in p.rglob("*") if _is_bank_file(q, p))
         elif p.is_file():
             found.append(p)
         else:
@@ -76,6 +81,11 @@ def bank_files(paths: list[Path]) -> list[Path]:
         where = ", ".join(map(str, paths))
         raise BankError([f"{where}: no .yaml files found, so the bank is empty. Add bank files (see its README.md)."])
     return found
+
+
+def _is_bank_file(path: Path, top: Path) -> bool:
+    inside = path.relative_to(top).parts[:-1]
+    return path.suffix in (".yaml", ".yml") and path.is_file() and not set(inside) & set(NOT_QUESTIONS)
 
 
 def load_bank(paths: list[Path], reading: str | Mapping[str, str] | None = None) -> Bank:
