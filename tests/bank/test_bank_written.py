@@ -30,6 +30,10 @@ def test_written_lists_the_hand_graded_questions(quiz):
     assert [q.id for q in quiz.written()] == ["fx-written"]
     assert [q.id for q in quiz.auto_graded()] == ["fx-single"]
     assert [(q.id, q.points) for q in quiz.written()] == [("fx-written", 3.0)]
+    assert [(c.id, c.points, c.scores()) for c in quiz.written()[0].rubric] == [
+        ("effects", 2.0, [0.0, 1.0, 2.0]),
+        ("weight", 1.0, [0.0, 1.0]),
+    ]
 
 
 def test_written_is_never_scored_automatically(quiz):
@@ -46,6 +50,9 @@ def test_public_view_leaves_out_rubric_and_full_answer(quiz):
     assert q.public() == {"id": "fx-written", "type": "written", "prompt": q.prompt, "points": 3.0}
     text = json.dumps(q.public())
     assert q.full_answer not in text and all(c.criterion not in text for c in q.rubric)
+    assert q.wrong_statements not in text
+    assert all(a.answer not in text for a in q.anchors)
+    assert all(lv.descriptor not in text for c in q.rubric for lv in c.levels)
     assert q.key() is None
 
 
@@ -62,4 +69,58 @@ def test_rubric_rules(changes, message):
     """Must a written question have a rubric whose points add up, and a full answer?"""
     raw = {**yaml.safe_load(WRITTEN.read_text(encoding="utf-8"))["questions"][0], **changes}
     with pytest.raises(ValidationError, match=message):
+        Written.model_validate(raw)
+
+
+def _raw() -> dict:
+    return yaml.safe_load(WRITTEN.read_text(encoding="utf-8"))["questions"][0]
+
+
+def _with_anchor(level: str, **scores) -> dict:
+    raw = _raw()
+    raw["anchors"] = [a if a["level"] != level else {**a, "scores": {**a["scores"], **scores}} for a in raw["anchors"]]
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (_with_anchor("strong", effects=1.5), "the strong anchor gives 'effects' 1.5; use one of its levels: 0, 1, 2"),
+        (
+            _with_anchor("partial", effects=2, weight=1),
+            "the anchors score strong 3, partial 3, weak 0; a strong anchor",
+        ),
+        (
+            {**_raw(), "anchors": [{**a, "scores": {"effects": 0}} for a in _raw()["anchors"]]},
+            "the strong anchor scores effects; score every criterion (effects, weight) and nothing else",
+        ),
+        ({**_raw(), "anchors": _raw()["anchors"][:2]}, "give exactly three anchors, one each at level strong"),
+        (
+            {**_raw(), "rubric": [{k: v for k, v in c.items() if k != "id"} for c in _raw()["rubric"]]},
+            "a rubric with levels or anchors needs an `id` on every criterion",
+        ),
+        (
+            {**_raw(), "rubric": [{**_raw()["rubric"][0], "points": 3}, _raw()["rubric"][1]]},
+            "`points` is 3 but the top level gives 2",
+        ),
+        (
+            {
+                **_raw(),
+                "rubric": [
+                    {
+                        **_raw()["rubric"][0],
+                        "levels": [{"points": 2, "descriptor": "x"}, {"points": 2, "descriptor": "y"}],
+                    },
+                    _raw()["rubric"][1],
+                ],
+            },
+            "two levels of this criterion give the same points",
+        ),
+        ({**_raw(), "rubric": [{"criterion": "x"}]}, "the criterion gives neither `points` nor `levels`"),
+    ],
+)
+def test_rubric_levels_and_anchors_fit_together(raw, message):
+    """Must every anchor be scored on every criterion at one of its levels, strong above partial above weak, with
+    ids on criteria that have levels, distinct level scores, and `points` equal to the top level?"""
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
         Written.model_validate(raw)

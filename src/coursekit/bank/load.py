@@ -115,7 +115,7 @@ def check_bank(
         if parsed is not None:
             problems = _check_file(parsed, out, reading)
             if path in out.bank.files:
-                out.lints += lint_file(parsed, out.bank.files[path], complete=not problems)
+                out.lints += lint_file(parsed, out.bank.files[path], complete=not problems, reading=_text(reading))
             data = parsed.data if isinstance(parsed.data, dict) else {}
             if data.get("kind") == "graded" and isinstance(data.get("assignment"), str):
                 graded.setdefault(data["assignment"], []).append((path, parsed.line(("assignment",))))
@@ -129,6 +129,11 @@ def check_bank(
                 )
             )
     return out
+
+
+def _text(reading: str | Mapping[str, str] | None) -> str | None:
+    """The reading as one text, however it was given."""
+    return reading if reading is None or isinstance(reading, str) else " ".join(reading.values())
 
 
 def _check_file(parsed: Parsed, out: Checked, reading) -> list[Problem]:
