@@ -124,3 +124,39 @@ def test_rubric_levels_and_anchors_fit_together(raw, message):
     ids on criteria that have levels, distinct level scores, and `points` equal to the top level?"""
     with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
         Written.model_validate(raw)
+
+
+def test_grader_sheet_shows_levels_rule_and_anchors(quiz):
+    """Does the grader's sheet (Markdown and HTML) show every level's descriptor with its points, the words of the
+    prompt each criterion answers, which criterion grades reasoning, the wrong-statement rule and each anchor with its
+    score per criterion?"""
+    from coursekit.release.rubrics import rubric_html, rubric_markdown
+
+    md, page = rubric_markdown(quiz), rubric_html(quiz)
+    q = quiz.written()[0]
+    for c in q.rubric:
+        for lv in c.levels:
+            assert f"| {lv.points:g} | {lv.descriptor} |" in md
+            assert lv.descriptor in page
+        assert f"\u201c{c.asks}\u201d" in md
+    asked = "(the prompt: \u201csay which of its effects mattered most, and why\u201d)"
+    assert f"Which effect mattered most, and why. {asked} [grades the reasoning]" in md
+    assert f"**Wrong statements:** {q.wrong_statements}" in md
+    assert "**Anchor, strong (3 of 3: effects 2, weight 1):** The war ended the occupation" in md
+    assert "**Anchor, weak (0 of 3: effects 0, weight 0):**" in md
+    assert "<script" not in page and "http" not in page.split("</style>")[1]
+
+
+def test_release_scan_finds_anchors_descriptors_and_rule(quiz, tmp_path):
+    """Would the release scan notice an anchor answer, a level descriptor or the wrong-statement rule copied into a
+    file students receive, as it notices a criterion?"""
+    from coursekit.release.nbgrader_release import find_leaks
+
+    q = quiz.written()[0]
+    (tmp_path / "a.md").write_text(f"Model answer: {q.anchors[0].answer}", encoding="utf-8")
+    (tmp_path / "b.md").write_text(f"Level 2: {q.rubric[0].levels[0].descriptor}", encoding="utf-8")
+    (tmp_path / "c.md").write_text(f"Rule: {q.wrong_statements}", encoding="utf-8")
+    (tmp_path / "d.json").write_text(json.dumps({"q": {"anchors": []}}), encoding="utf-8")
+    leaks = find_leaks(tmp_path, quiz)
+    assert [leak.split(":")[0] for leak in leaks] == ["a.md", "b.md", "c.md", "d.json"]
+    assert "d.json: key field 'anchors'" in leaks

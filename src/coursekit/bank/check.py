@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..course import Course, find_course
 from ..errors import BankError, CourseError
+from .essays import load_essays
 from .lint import APPLY_LEVELS, comprehension_share
 from .load import Checked, check_bank
 from .messages import suggest
@@ -132,9 +133,12 @@ def check_course(
     book = course.book if (whole and course and course.book.is_dir()) else None
     if book is not None:
         problems = problems + ref_problems(book, checked)
+    essays, essay_problems = load_essays(course.bank_dir) if whole and course else ([], [])
+    problems = problems + essay_problems
     if problems:
         raise BankError([str(p) for p in problems], warnings=warnings)
-    return CheckReport(_summary(checked, book, reading, course), warnings)
+    summary = _summary(checked, book, reading, course)
+    return CheckReport(summary[:-1] + f"; essays: {len(essays)}." if essays else summary, warnings)
 
 
 def _reviews(course: Course | None) -> Path | None:
