@@ -84,3 +84,10 @@ def test_broken_essay_gets_a_clear_error_with_its_line(repo, tmp_path, monkeypat
 
 def _line(path: Path, text: str) -> int:
     return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(text))
+
+
+def test_checking_one_essay_file(repo, monkeypatch):
+    """Is `coursekit check assignments/bank/essays/session-9-essay.yaml` checked as an essay, not as a quiz file?"""
+    monkeypatch.chdir(repo)
+    report = check_course(paths=[Path("assignments/bank/essays/session-9-essay.yaml")])
+    assert report.summary == "ok: 1 essay (session-9-essay)."

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..course import Course, find_course
 from ..errors import BankError, CourseError
-from .essays import load_essays
+from .essays import check_essay_files, is_essay_file, load_essays
 from .lint import APPLY_LEVELS, comprehension_share
 from .load import Checked, check_bank
 from .messages import suggest
@@ -120,6 +120,8 @@ def check_course(
     """
     if schema_out:
         write_schema(schema_out)  # first: an author fixing a broken bank wants editor help
+    if paths and all(is_essay_file(p) for p in paths):
+        return _essays_only(list(paths))
     course = _course(required=not paths)
     whole = not paths
     paths = list(paths) if paths else [course.bank_dir]
@@ -139,6 +141,14 @@ def check_course(
         raise BankError([str(p) for p in problems], warnings=warnings)
     summary = _summary(checked, book, reading, course)
     return CheckReport(summary[:-1] + f"; essays: {len(essays)}." if essays else summary, warnings)
+
+
+def _essays_only(paths: list[Path]) -> CheckReport:
+    """``coursekit check essays/x.yaml``: an essay file is checked as an essay, not as a bank file."""
+    essays, problems = check_essay_files(paths)
+    if problems:
+        raise BankError([str(p) for p in problems])
+    return CheckReport(f"ok: {_count(len(essays), 'essay')} ({', '.join(e.id for e in essays)}).")
 
 
 def _reviews(course: Course | None) -> Path | None:

@@ -48,8 +48,17 @@ def essay_files(bank_dir: Path) -> list[Path]:
 
 def load_essays(bank_dir: Path) -> tuple[list[Essay], list[Problem]]:
     """Every essay of the bank, and every problem with them (schema and usable-rubric rules, with file:line)."""
+    return check_essay_files(essay_files(bank_dir))
+
+
+def is_essay_file(path: Path) -> bool:
+    return path.is_file() and path.parent.name == "essays"
+
+
+def check_essay_files(paths: list[Path]) -> tuple[list[Essay], list[Problem]]:
+    """The essays in ``paths``, and every problem with them."""
     essays, problems = [], []
-    for path in essay_files(bank_dir):
+    for path in paths:
         parsed, found = parse_file(path)
         if parsed is None:
             problems += found
