@@ -194,12 +194,15 @@ def _course_parsers(sub) -> None:
 def _rubrics_parser(sub) -> None:
     ru = sub.add_parser(
         "rubrics",
-        help="write the grader's sheet (rubric and full answer) of each written question",
-        description="Write a grader's sheet for the written questions of each quiz: the prompt, the points per "
-        "criterion and what a full answer contains. It goes to assignments/rubrics/ (never into source/ or "
-        "release/, which students receive); keep it open next to formgrader while grading.",
+        help="write the grader's sheet (rubric, anchors and full answer) of each written question and essay",
+        description="Write a grader's sheet for the written questions of each quiz, and for each essay in "
+        "assignments/bank/essays/: the prompt, each criterion with its scored levels, the rule for wrong "
+        "statements, three anchor answers with their scores, and what a full answer contains. It goes to "
+        "assignments/rubrics/ (never into source/ or release/, which students receive); keep it open next to "
+        "formgrader while grading.",
     )
-    ru.add_argument("assignments", nargs="*", help="assignment names (default: every quiz with a written question)")
+    every = "every quiz with a written question, and every essay"
+    ru.add_argument("assignments", nargs="*", help=f"quiz names or essay ids (default: {every})")
     ru.add_argument("--out", type=Path, metavar="DIR", help="folder for the sheets (default: assignments/rubrics)")
     ru.add_argument("--format", choices=("html", "md"), default="html", help="self-contained HTML or Markdown")
     ru.set_defaults(func=_cmd_rubrics)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coursekit.bank.check import check_course
-from coursekit.bank.lint import comprehension_share
+from coursekit.bank.lint import APPLY_LEVELS, comprehension_share
 from coursekit.bank.load import check_bank, load_bank
 from coursekit.errors import BankError
 
@@ -61,11 +61,11 @@ def test_key_given_away_by_another_question(lints):
     naming the question that gives it away?"""
     assert lints("lint-key-leak.yaml") == [
         f"error: {BAD}/lint-key-leak.yaml:10: question 'leak-repair': the key's words \"innovating is more "
-        "convincing than\" appear in question 'leak-order' (line 18), which gives it away. Reword one of them.",
-        f"error: {BAD}/lint-key-leak.yaml:32: question 'leak-year': the key \"1960\" appears in question "
-        "'leak-giver' (line 47), which gives it away. Reword one of them.",
-        f"error: {BAD}/lint-key-leak.yaml:41: question 'leak-name': the key \"San Francisco\" appears in question "
-        "'leak-giver' (line 47), which gives it away. Reword one of them.",
+        "convincing than\" appear in question 'leak-order' (line 19), which gives it away. Reword one of them.",
+        f"error: {BAD}/lint-key-leak.yaml:33: question 'leak-year': the key \"1960\" appears in question "
+        "'leak-giver' (line 48), which gives it away. Reword one of them.",
+        f"error: {BAD}/lint-key-leak.yaml:42: question 'leak-name': the key \"San Francisco\" appears in question "
+        "'leak-giver' (line 48), which gives it away. Reword one of them.",
     ]
 
 
@@ -76,8 +76,8 @@ def test_all_or_none_of_the_above(lints):
         "Replace it with a real option (to ask for several right options, use a `multiple` question)."
     )
     assert lints("lint-above.yaml") == [
-        f"error: {BAD}/lint-above.yaml:12: question 'above-single': option 'all' (\"All of the above\") {advice}",
-        f"error: {BAD}/lint-above.yaml:24: question 'above-multiple': option 'none' (\"None of the above, in the "
+        f"error: {BAD}/lint-above.yaml:12: question 'above-single': option 'c' (\"All of the above\") {advice}",
+        f"error: {BAD}/lint-above.yaml:24: question 'above-multiple': option 'b' (\"None of the above, in the "
         f"brief's view\") {advice}",
     ]
 
@@ -101,8 +101,8 @@ def test_comprehension_share_below_60_percent(lints):
     assert lints("lint-share.yaml") == [
         f"error: {BAD}/lint-share.yaml:3: assignment 'fx-lint-share': only 40% of the auto-graded points (2 of 5) go "
         "to questions at bloom level understand or above; a graded quiz needs at least 60%. Rewrite recall "
-        "questions so they need understanding, and label each `bloom:` honestly (an unlabelled question counts as "
-        "recall)."
+        "questions so they need understanding or use on new cases, and label each `bloom:` as the latest blind "
+        "review reads it (an unlabelled question counts as recall)."
     ]
 
 
@@ -126,8 +126,131 @@ def test_check_course_fails_on_errors_and_passes_with_warnings(repo, monkeypatch
 
 
 def test_course_quizzes_meet_the_share_by_their_labels(repo):
-    """Does every graded quiz of the course give at least 60 % of its auto-graded points to understanding or more?"""
+    """Does every graded quiz of the course give at least 60 % of its auto-graded points to understanding or more,
+    and at least 25 % to apply or above?"""
     bank = load_bank([repo / "assignments" / "bank"])
     for name in bank.assignments():
         part, total = comprehension_share(bank.assignment(name))
+        applied, _ = comprehension_share(bank.assignment(name), APPLY_LEVELS)
         assert total > 0 and part / total >= 0.6, f"{name}: {part:g} of {total:g}"
+        assert applied / total >= 0.25, f"{name}: {applied:g} of {total:g} at apply or above"
+
+
+def test_key_that_is_the_only_shortest_option(lints):
+    """Is a key shorter than every one of two or more distractors an error (and a set of keys all shorter than every
+    wrong option), while a two-option question and a tie for the shortest pass?"""
+    assert lints("lint-shortest-key.yaml") == [
+        f"error: {BAD}/lint-shortest-key.yaml:12: question 'short-single': the key is the shortest option "
+        "(13 characters; the shortest other option has 66), so its length points to it. Lengthen the key or shorten "
+        "a distractor.",
+        f"error: {BAD}/lint-shortest-key.yaml:28: question 'short-multiple': every right option is shorter than every "
+        "wrong one, so length points to the keys. Lengthen a key or shorten a distractor.",
+    ]
+
+
+def test_prompt_words_single_out_the_key(lints):
+    """Is a key that alone repeats the prompt's content words reported (single and multiple), and so is a key that
+    alone does not when every distractor does, while a question whose distractors echo the prompt too passes?"""
+    assert lints("lint-stem-words.yaml") == [
+        f"error: {BAD}/lint-stem-words.yaml:14: question 'echo-single': only the key repeats words of the prompt "
+        "(ties, commitments), so matching words finds it. Use the prompt's words in distractors too, or none of them "
+        "in the key.",
+        f"error: {BAD}/lint-stem-words.yaml:28: question 'echo-multiple': only the keys repeat words of the prompt "
+        "(sensitive, hostile), so matching words finds them. Use the prompt's words in distractors too, or none of "
+        "them in the key.",
+        f"error: {BAD}/lint-stem-words.yaml:41: question 'odd-one-out': every distractor repeats words of the prompt "
+        "and the key alone does not, so the odd one out is the key. Let the key echo the prompt too, or reword the "
+        "distractors.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "count", "what", "spread"),
+    [
+        (
+            "lint-key-spread.yaml",
+            5,
+            "more than half are at option 2",
+            "option 1: 1, option 2: 3, option 3: 0, option 4: 1",
+        ),
+        ("lint-key-gap.yaml", 4, "none is at option 1", "option 1: 0, option 2: 2, option 3: 1, option 4: 1"),
+    ],
+)
+def test_keys_spread_badly_over_positions(lints, fixture, count, what, spread):
+    """Is a quiz with more than half of its single-choice keys at one position, or (with as many questions as
+    options) none at some position, reported with the count per position?"""
+    assert lints(fixture) == [
+        f"error: {BAD}/{fixture}:5: the keys of the {count} single-choice questions are spread badly: {what} "
+        f"({spread}), and students who notice the pattern guess by position. Spread the keys over every position."
+    ]
+
+
+def test_quotation_in_the_prompt_rules_out_a_distractor(lints):
+    """Is a distractor built from the words the prompt quotes from the reading reported, while the key may echo the
+    quotation and a quotation that is not the reading's (a classmate's sentence) is left alone?"""
+    advice = "so the quotation itself confirms or rules it out. Build the distractor on another idea, or quote less."
+    assert lints("lint-quoted-wording.yaml") == [
+        f"error: {BAD}/lint-quoted-wording.yaml:13: question 'quoted-homilies': distractor 'a' reuses the words the "
+        f'prompt quotes from the reading ("a recitation of homilies will do at least some": homilies), {advice}',
+        f"error: {BAD}/lint-quoted-wording.yaml:29: question 'quoted-wished': distractor 'b' reuses the words the "
+        f'prompt quotes from the reading ("cannot be wished away.": wished, away), {advice}',
+    ]
+
+
+def test_rubric_criterion_stated_by_another_question(lints):
+    """Is a written answer's criterion that an auto-graded question of the same quiz states (here in a distractor)
+    reported at the criterion, naming the question and the shared words, while a criterion no item states passes?"""
+    assert lints("lint-rubric-stated.yaml") == [
+        f"error: {BAD}/lint-rubric-stated.yaml:25: question 'stated-written': criterion 'exposure' is stated by "
+        "question 'stated-trade' (line 7): \"Tokyo holds back, because Japan is more exposed to direct...\" shares "
+        'direct, chinese, military, pressure with "Japan faces more direct Chinese military pressure". Students see '
+        "that question while they write, so it hands them this criterion. Test the point in one place only."
+    ]
+
+
+def test_rubric_a_ta_could_not_apply(lints):
+    """Are a binary criterion without levels, a criterion without a 0-point level, one the prompt never asks for, a
+    missing wrong-statement rule, missing anchors and an evaluative prompt without a reasoning criterion reported?"""
+    at = f"error: {BAD}/lint-rubric-incomplete.yaml"
+    assert lints("lint-rubric-incomplete.yaml") == [
+        f"{at}:25: question 'thin-written': the rubric has no rule for wrong statements. Add `wrong_statements:` "
+        "saying what a wrong claim about the reading costs.",
+        f"{at}:25: question 'thin-written': the rubric has no anchor answers. Add `anchors:` with a strong, a partial "
+        "and a weak answer and their scores.",
+        f"{at}:25: question 'thin-written': the question asks for a judgement (bloom: evaluate) but no criterion "
+        "grades the reasoning. Add one with `reasoning: true`.",
+        f"{at}:26: question 'thin-written': criterion 'treaties' has no levels. Give it `levels` (for example 0, 1 "
+        "and 2 points), each with a `descriptor`.",
+        f"{at}:26: question 'thin-written': criterion 'treaties' does not say what in the prompt asks for it. Add "
+        "`asks:` with the prompt's words.",
+        f"{at}:32: question 'thin-written': criterion 'evidence' has no 0-point level. Describe what earns nothing.",
+        f"{at}:37: question 'thin-written': criterion 'future': `asks` (\"forecast the next decade\") is not in the "
+        "prompt, so the prompt may not ask for it. Copy the prompt's words, or ask for it in the prompt.",
+    ]
+
+
+def test_option_ids_that_are_words(lints):
+    """Is a graded question whose option ids are words (students receive them in the questions file) reported once,
+    while neutral ids pass?"""
+    assert lints("lint-option-ids.yaml") == [
+        f"error: {BAD}/lint-option-ids.yaml:11: question 'ids-wordy': option id 'swap' is a word, and students "
+        "receive option ids in the quiz's questions file, where a word can name the key or label a distractor. Use "
+        "neutral ids: a, b, c, ..."
+    ]
+
+
+def test_apply_share_below_25_percent(lints):
+    """Is a graded quiz above 60 % comprehension but under 25 % at apply or above reported at its assignment line?"""
+    assert lints("lint-apply-share.yaml") == [
+        f"error: {BAD}/lint-apply-share.yaml:4: assignment 'fx-lint-apply-share': only 0% of the auto-graded points "
+        "(0 of 4) go to questions at bloom level apply or above; a graded quiz needs at least 25%. Rewrite recall "
+        "questions so they need understanding or use on new cases, and label each `bloom:` as the latest blind review "
+        "reads it (an unlabelled question counts as recall)."
+    ]
+
+
+def test_course_quizzes_pass_every_item_writing_rule(repo, sections):
+    """Does the real bank's every graded quiz pass every item-writing rule (no lint error at all)?"""
+    checked = check_bank([repo / "assignments" / "bank"], sections)
+    assert checked.problems == []
+    assert [str(p) for p in checked.lints if p.severity == "error"] == []

@@ -27,10 +27,11 @@ def test_check_detects_drift(course):
     """After a bank edit, does `generate --check` fail naming the notebook, and does `generate` fix it?"""
     bank = course / "assignments" / "bank" / "pogo-problem.yaml"
     text = bank.read_text()
-    assert "    points: 1\n    explanation: The brief speaks of" in text
+    assert "    points: 1\n    explanation: >-\n      The brief speaks of" in text
     bank.write_text(
         text.replace(
-            "    points: 1\n    explanation: The brief speaks of", "    points: 3\n    explanation: The brief speaks of"
+            "    points: 1\n    explanation: >-\n      The brief speaks of",
+            "    points: 3\n    explanation: >-\n      The brief speaks of",
         )
     )
     with pytest.raises(CourseError, match=r"pogo-problem\.ipynb: differs from the bank; run `coursekit generate"):

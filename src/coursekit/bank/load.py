@@ -62,12 +62,17 @@ class Checked:
     lints: list[Problem] = field(default_factory=list)  # item-writing findings (lint.py): errors and warnings
 
 
+#: Folders of the bank that hold no questions: the blind reviews of the quizzes, and rubrics of essays
+#: set outside any quiz. A folder search skips them; each has its own loader.
+NOT_QUESTIONS = ("reviews", "essays")
+
+
 def bank_files(paths: list[Path]) -> list[Path]:
-    """The YAML files named by ``paths`` (files, or folders searched recursively)."""
+    """The YAML files named by ``paths`` (files, or folders searched recursively, skipping ``NOT_QUESTIONS``)."""
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found += sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+            found += sorted(q for q in p.rglob("*") if _is_bank_file(q, p))
         elif p.is_file():
             found.append(p)
         else:
@@ -76,6 +81,11 @@ def bank_files(paths: list[Path]) -> list[Path]:
         where = ", ".join(map(str, paths))
         raise BankError([f"{where}: no .yaml files found, so the bank is empty. Add bank files (see its README.md)."])
     return found
+
+
+def _is_bank_file(path: Path, top: Path) -> bool:
+    inside = path.relative_to(top).parts[:-1]
+    return path.suffix in (".yaml", ".yml") and path.is_file() and not set(inside) & set(NOT_QUESTIONS)
 
 
 def load_bank(paths: list[Path], reading: str | Mapping[str, str] | None = None) -> Bank:
@@ -105,7 +115,7 @@ def check_bank(
         if parsed is not None:
             problems = _check_file(parsed, out, reading)
             if path in out.bank.files:
-                out.lints += lint_file(parsed, out.bank.files[path], complete=not problems)
+                out.lints += lint_file(parsed, out.bank.files[path], complete=not problems, reading=_text(reading))
             data = parsed.data if isinstance(parsed.data, dict) else {}
             if data.get("kind") == "graded" and isinstance(data.get("assignment"), str):
                 graded.setdefault(data["assignment"], []).append((path, parsed.line(("assignment",))))
@@ -119,6 +129,11 @@ def check_bank(
                 )
             )
     return out
+
+
+def _text(reading: str | Mapping[str, str] | None) -> str | None:
+    """The reading as one text, however it was given."""
+    return reading if reading is None or isinstance(reading, str) else " ".join(reading.values())
 
 
 def _check_file(parsed: Parsed, out: Checked, reading) -> list[Problem]:
