@@ -218,8 +218,8 @@ def test_feedback_pages_run_no_student_script(feedback_pages, browser):
 
 
 def test_feedback_page_of_a_hand_graded_answer(feedback_pages, browser):
-    """Does the written question say "Graded by your grader: 3 / 4", keep the student's formatting, and leave out the
-    notebook's instructions on where to type the answer?"""
+    """Does the written question say "Graded by your grader: 3 / 4", keep the student's formatting, leave out the
+    notebook's instructions on where to type the answer, and pass axe with 0 violations?"""
     context, _ = _file_reader(browser)
     page = context.new_page()
     page.goto(feedback_pages[BENIGN].as_uri())
@@ -230,6 +230,8 @@ def test_feedback_page_of_a_hand_graded_answer(feedback_pages, browser):
     written = section.locator(".ck-fb-written").inner_html()
     assert "<strong>2019</strong>" in written and written.count("<li>") == 2
     page.screenshot(path=str(ARTIFACTS / "feedback-formatted-answer.png"), full_page=True)
+    page.add_script_tag(path=str(REPO / "node_modules" / "axe-core" / "axe.min.js"))
+    assert page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id)") == []
     context.close()
 
 
