@@ -24,7 +24,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from coursekit.course import Course
 from coursekit.grading.feedback.page import Grade, build_page
 from coursekit.grading.intake.answers_file import parse_answers
-from coursekit.grading.intake.student_text import inert_html
+from coursekit.grading.intake.student_text import as_shown, inert_html
 from coursekit.grading.quiz_notebook import fill, rebuild, submission_notes
 from coursekit.grading.scoring.key import grade_answers, load_quiz, unknown_ids
 
@@ -91,12 +91,12 @@ text_answer = st.one_of(hostile, st.text(max_size=50))
 @given(hostile)
 def test_a_written_answer_made_inert_has_nothing_that_runs_or_loads(text):
     """For any hostile written answer, is the inert HTML free of scripts, handlers, styles and non-web URLs, on one
-    line, unchanged by formgrader's Markdown renderer (nbconvert's markdown2html) and by making it inert again?"""
+    line, and unchanged by formgrader's Markdown renderer (nbconvert's markdown2html) and by the feedback page?"""
     made = inert_html(text)
     assert dangers(parse(made)) == []
     assert "\n" not in made and "\r" not in made
     assert markdown2html(made).strip() == made
-    assert inert_html(made) == made
+    assert as_shown(made) == made
 
 
 @pytest.mark.slow
@@ -181,3 +181,10 @@ def test_an_unchanged_answer_stays_as_released():
     for written, expected in ((stub, stub), ("  \n", "")):
         nb = _graded(written, "x")
         assert next(c for c in nb.cells if c.metadata.nbgrader.get("grade_id") == WRITTEN).source == expected
+
+
+def test_text_dressed_as_an_inert_answer_is_still_only_text():
+    """Does a student who types HTML dressed as coursekit's own inert answer still get it shown as text?"""
+    forged = '<div class="ck-written"><strong>x</strong><a href="https://evil.example">y</a></div>'
+    made = inert_html(forged)
+    assert "&lt;strong&gt;" in made and "<strong>" not in made and "<a " not in made

@@ -17,7 +17,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ...notebook.markup import markdown
-from ..intake.student_text import inert_html
+from ..intake.student_text import as_shown
 from ..quiz_notebook import quiz_of
 from .answer_view import num
 
@@ -152,7 +152,7 @@ def _written(cell) -> str:
     if cell.cell_type != "markdown":
         return ""
     text = cell.source.strip()
-    answer = inert_html(text) if text and text != ANSWER_STUB else "<em>(no answer)</em>"
+    answer = as_shown(text) if text and text != ANSWER_STUB else "<em>(no answer)</em>"
     label = '<p class="ck-fb-label">Your answer</p>'
     return f'<div class="ck-fb-answer">{label}<div class="ck-fb-written">{answer}</div></div>'
 

@@ -3,8 +3,8 @@
 Whoever reads a written answer later reads it through a Markdown renderer that passes raw HTML through:
 nbgrader's formgrader renders answer cells with nbconvert's ``markdown2html`` and its ``formgrade`` template
 skips nbconvert's ``clean_html`` for Markdown cells (nbgrader 0.9.6,
-``server_extensions/formgrader/templates/formgrade/index.html.j2``, block ``markdowncell``). So the text is
-made inert once, when the graded notebook is rebuilt, before anyone reads it:
+``server_extensions/formgrader/templates/formgrade/index.html.j2``, block ``markdowncell``; jupyter/nbgrader
+commit 509c3ef). So the text is made inert once, when the graded notebook is rebuilt, before anyone reads it:
 
 1. mistune renders the Markdown with raw HTML escaped: a ``<script>`` the student typed shows as text;
 2. nh3 (the Ammonia sanitizer) keeps only the tags and attributes in ``TAGS`` and ``ATTRIBUTES``, and links to
@@ -29,15 +29,16 @@ SCHEMES = {"http", "https", "mailto"}
 
 
 def inert_html(text: str) -> str:
-    """A written answer (Markdown) as inert HTML on one line; HTML this function made is cleaned again, not
-    rendered again, so a page may call it on a rebuilt notebook's cell as well as on a student's own text."""
-    body = clean(text[len(WRAPPER) : -len("</div>")]) if is_inert(text) else clean(_render(text))
-    return f"{WRAPPER}{body}</div>"
+    """A written answer (Markdown, as the student typed it) as inert HTML on one line."""
+    return f"{WRAPPER}{clean(_render(text))}</div>"
 
 
-def is_inert(text: str) -> bool:
-    """Whether ``text`` is what ``inert_html`` makes (it is still cleaned again wherever it is shown)."""
-    return text.startswith(WRAPPER) and text.endswith("</div>") and "\n" not in text
+def as_shown(source: str) -> str:
+    """What a page shows of a graded answer cell: HTML ``inert_html`` made is cleaned again, not rendered again;
+    the raw Markdown of a notebook graded before answers were made inert is made inert now."""
+    if source.startswith(WRAPPER) and source.endswith("</div>") and "\n" not in source:
+        return f"{WRAPPER}{clean(source[len(WRAPPER) : -len('</div>')])}</div>"
+    return inert_html(source)
 
 
 def clean(fragment: str) -> str:
