@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .intent_check import intent_findings
 from .parse import Parsed, Problem
 from .schema import BankFile
 from .text import normalize_text
@@ -33,6 +34,8 @@ def lint_file(parsed: Parsed, quiz: BankFile, *, complete: bool) -> list[Problem
         at = ("questions", index[q.id])
         for loc, text in [*_own_findings(q), *_leaks(q, quiz, parsed, index)]:
             found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {text}", severity))
+        for loc, text, level in intent_findings(q):  # its own severities: a wrong intent changes scores anywhere
+            found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {text}", level))
     found += [Problem(parsed.path, parsed.line(("questions",)), text, severity) for text in _key_positions(quiz)]
     if quiz.kind == "graded" and complete:
         found += _share_problem(parsed, quiz)
@@ -159,7 +162,7 @@ def _key_texts(q) -> list[tuple[tuple, str]]:
     if q.type == "multiple":
         return [(("options", i), o.text) for i, o in enumerate(q.options) if o.id in q.answers]
     if q.type == "text":
-        return [(("accept", i), a) for i, a in enumerate(q.accept)]
+        return [((field, i), a) for field in ("core", "accept") for i, a in enumerate(getattr(q, field))]
     if q.type == "numeric":
         return [(("answer",), str(q.key()))]
     return []

@@ -20,7 +20,8 @@ from .generate import build_questions, generate_assignments, selected_quizzes
 
 #: Fields that only the bank may hold; any of them in a released file is a leak (a written question's
 #: rubric and full answer included: they are for graders).
-KEY_FIELDS = ("answer", "answers", "accept", "explanation", "key", "tolerance", "rubric", "criterion", "full_answer")
+KEY_FIELDS = ("answer", "answers", "accept", "core", "refuse", "match", "explanation", "key", "tolerance", "rubric",
+              "criterion", "full_answer")  # fmt: skip
 _YAML_KEY_FIELD = re.compile(rf"^\s*-?\s*({'|'.join(KEY_FIELDS)})\s*:", re.MULTILINE)
 
 
@@ -93,7 +94,7 @@ def secrets(quiz: BankFile) -> set[str]:
     for q in quiz.questions:
         found.add(q.explanation)
         if q.type == "text":
-            found.update(q.accept)
+            found.update(q.forms())
         elif q.type == "numeric":
             found.add(f"{q.key()}")
         elif q.type == "written":
