@@ -49,10 +49,10 @@ def _empty_forms(q) -> Iterator[Finding]:
         for i, form in enumerate(getattr(q, field)):
             kept = words(form) if field == "refuse" else content(words(form), ignore[field])
             if not kept:
+                aside = "punctuation, articles, 'of' and 'and'" + (" and the optional words" if field == "core" else "")
                 text = (
-                    f"{field}[{i + 1}] {form!r} has no words left once punctuation, a, an, the, of, and"
-                    f"{' and the optional words' if field == 'core' else ''} are left out, so it can never match. "
-                    "Write the words it should match."
+                    f"{field}[{i + 1}] {form!r} has no words left once {aside} are set aside, so it can never "
+                    "match. Write the words it should match."
                 )
                 yield (field, i), text, "error"
 

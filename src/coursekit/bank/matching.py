@@ -8,21 +8,22 @@ joined ("U.S." is "us"), "&" read as "and", punctuation, symbols and spaces as w
 space), a possessive "'s" dropped, and each word made singular by a few spelling rules applied to both sides alike.
 Then, leaving out the function words (a, an, the, of, and):
 
-* it is **right** when it is a sequence of the question's ``core`` terms once its ``optional`` words are left out
-  ("the hub-and-spoke model" is the core term "hub and spokes" plus the optional "model"), or when it is one of
-  the ``accept`` answers (aliases: whole answers, optional words not left out);
+* it is **right** when it is a sequence of the question's ``core`` terms with any of its ``optional`` words between
+  them ("the hub-and-spoke model" is the core term "hub and spokes" plus the optional "model"), or when it is one
+  of the ``accept`` answers (aliases: whole answers, optional words not left out);
 * a word of five or more letters may carry one typing slip (a letter wrong, missing, added, or two swapped), once
   per answer; words run together or split apart ("burdensharing") count as the same words;
 * a ``refuse`` form (a near miss that means something else) is compared word for word, function words kept, and
-  wins over any right form it matches as well or better.
+  wins over any right form it matches as well or better, also as one of several core terms;
+* an answer that matches nothing is read once more without its remarks in brackets ("burden sharing (how much each
+  ally pays)"), unless a remark may be a second answer: one word, a list, a question, or "or", "maybe"...
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import OSA
@@ -34,12 +35,14 @@ SLIP_MIN_LETTERS = 5  # a word this long may carry one typing slip
 MAX_SLIPS = 1  # per answer
 MAX_WORDS = 40  # a longer text is not a short answer: it matches nothing (and costs nothing to reject)
 
+HEDGES = frozenset({"or", "maybe", "perhaps", "possibly", "either", "unsure"})  # in brackets: an alternative
+_ASIDE = re.compile(r"[(\[][^()\[\]]*[)\]]")
 _ACRONYM = re.compile(r"(?<![^\W_])((?:[^\W\d_]\.)+[^\W\d_])\.?(?![^\W_])")
 
 
 def fold(text: str) -> str:
     """Compatibility-normalised, case-folded, without accents: "Ｔａｉｐｅｉ", "TAIPÉI" and "taipei" are one."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().replace("ı", "i")  # a dotless i is an i to a reader
     return "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) != "Mn")
 
 
@@ -93,6 +96,7 @@ class TextMatch:
     forms: tuple[str, ...] = ()  # the bank's text of each form matched, in the answer's order
     slip: tuple[str, ...] = ()  # (what the answer said, what the form says) when a typing slip was forgiven
     optional: tuple[str, ...] = ()  # the optional words the answer used
+    aside: bool = False  # a remark in brackets was left out
 
     @property
     def accepted(self) -> bool:
@@ -112,6 +116,8 @@ class TextMatch:
             )
         if self.slip:
             text += f", allowing one typing slip (“{self.slip[0]}” for “{self.slip[1]}”)"
+        if self.aside:
+            text += ", leaving out the remark in brackets"
         return text
 
 
@@ -125,13 +131,19 @@ class Intent:
     refuse: tuple[str, ...] = ()
 
     @cached_property
-    def ignorable(self) -> frozenset[str]:
-        return frozenset(w for o in self.optional for w in words(o))
+    def ignorable(self) -> tuple[str, ...]:
+        """The optional words as the matcher compares them, in the bank's order (so ties break the same everywhere)."""
+        return tuple(dict.fromkeys(w for o in self.optional for w in words(o)))
+
+    @cached_property
+    def optional_text(self) -> dict[str, str]:
+        """Each optional word as compared -> as the bank writes it (for saying which ones an answer used)."""
+        return {w: o for o in self.optional for w in words(o)}
 
     @cached_property
     def terms(self) -> list[tuple[str, list[str]]]:
         """Each core term with its words, optional words left out (a term of optional words only never matches)."""
-        return [(t, w) for t in self.core if (w := content(words(t), self.ignorable))]
+        return [(t, w) for t in self.core if (w := content(words(t), frozenset(self.ignorable)))]
 
     @cached_property
     def aliases(self) -> list[tuple[str, list[str]]]:
@@ -150,7 +162,31 @@ def intent(core: tuple = (), optional: tuple = (), accept: tuple = (), refuse: t
 
 def match_text(intent: Intent, answer: str) -> TextMatch:
     """Which of the intent's forms ``answer`` matches (see the module doc); never raises."""
-    tokens = words(answer)
+    found = _match_words(intent, words(answer))
+    if found.kind:
+        return found
+    bare = _without_asides(fold(answer))
+    again = _match_words(intent, words(bare)) if bare is not None else found
+    return replace(again, aside=True) if again.kind else found
+
+
+def _without_asides(answer: str) -> str | None:
+    """The answer without its remarks in brackets ("burden sharing (how much each ally pays)"), or None when it has
+    none, or when one may offer another answer ("Taipei (or Beijing?)"): a hedge is not a remark."""
+    asides = _ASIDE.findall(answer)
+    if not asides or any(_offers_another(a) for a in asides):
+        return None
+    return _ASIDE.sub(" ", answer)
+
+
+def _offers_another(aside: str) -> bool:
+    """Could this remark be a second answer? A question, a list, "or"/"maybe", or one word that is not a number."""
+    said = words(aside)
+    alone = len(said) == 1 and not re.fullmatch("[0-9]+", said[0])
+    return alone or any(c in aside for c in "/?,;") or bool(HEDGES.intersection(said))
+
+
+def _match_words(intent: Intent, tokens: list[str]) -> TextMatch:
     if not tokens or len(tokens) > MAX_WORDS:
         return TextMatch()
     right = _best_right(intent, tokens)
@@ -161,16 +197,13 @@ def match_text(intent: Intent, answer: str) -> TextMatch:
 
 
 def _best_right(intent: Intent, tokens: list[str]) -> tuple[int, TextMatch] | None:
-    ignorable = intent.ignorable
-    said = content(tokens, ignorable)
+    said = content(tokens)
     found = _core_sequence(intent, said)
     if found is not None:
-        cost, forms, slip = found
-        used = tuple(dict.fromkeys(w for w in tokens if w in ignorable and w not in FUNCTION_WORDS))
-        found = (cost, TextMatch("core", forms, slip, used))
-    whole = content(tokens)
+        cost, forms, slip, used = found
+        found = (cost, TextMatch("core", forms, slip, tuple(dict.fromkeys(intent.optional_text[w] for w in used))))
     for alias, form in intent.aliases:
-        cost, slip = _compare(whole, form)
+        cost, slip = _compare(said, form)
         if cost <= MAX_SLIPS and (found is None or cost < found[0]):
             found = (cost, TextMatch("alias", (alias,), slip))
     return found
@@ -193,20 +226,36 @@ def _slipped(said: list[str], form: list[str]) -> tuple[str, str]:
 
 
 def _core_sequence(intent: Intent, said: list[str]):
-    """(slips, core terms, slip) for the cheapest reading of ``said`` as core terms one after another, or None."""
-    terms = intent.terms
-    best: list = [None] * (len(said) + 1)  # best[i]: (slips, terms, slip) covering said[:i]
-    best[0] = (0, (), ())
+    """(slips, core terms, slip, optional words) for the cheapest reading of ``said`` as core terms one after another,
+    optional words (also with a slip) anywhere between them; None if there is none."""
+    best: list = [None] * (len(said) + 1)  # best[i]: the cheapest state covering said[:i]
+    best[0] = (0, (), (), ())
+
+    def offer(j: int, state: tuple) -> None:
+        rank = (state[0], not state[1])  # at equal cost, a reading that has a core term already is better
+        if state[0] <= MAX_SLIPS and (best[j] is None or rank < (best[j][0], not best[j][1])):
+            best[j] = state
+
     for i in range(len(said)):
         if best[i] is None:
             continue
-        for text, form in terms:
+        cost, terms, slip, used = best[i]
+        for word in intent.ignorable:
+            extra = slips(said[i], word)
+            if extra <= MAX_SLIPS:
+                offer(i + 1, (cost + extra, terms, slip or ((said[i], word) if extra else ()), (*used, word)))
+        for text, form in intent.terms:
             for j in range(i + 1, min(len(said), i + len(form) + 1) + 1):  # a run may be split or joined
-                cost, slip = _compare(said[i:j], form)
-                total = best[i][0] + cost
-                if total <= MAX_SLIPS and (best[j] is None or total < best[j][0]):
-                    best[j] = (total, (*best[i][1], text), slip or best[i][2])
-    return best[-1] if said else None
+                extra, slipped = _compare(said[i:j], form)
+                if cost + extra <= MAX_SLIPS and not _refused_run(intent, said[i:j], extra):
+                    offer(j, (cost + extra, (*terms, text), slip or slipped, used))
+    end = best[-1]
+    return end if end is not None and end[1] else None
+
+
+def _refused_run(intent: Intent, run: list[str], cost: int) -> bool:
+    """Does a refused form match this run of the answer at least as closely as the core term it was read as?"""
+    return any(_compare(run, target)[0] <= cost for _, target in intent.refused)
 
 
 def _best_refused(intent: Intent, tokens: list[str]) -> tuple[int, TextMatch] | None:
@@ -225,63 +274,3 @@ def _best_refused(intent: Intent, tokens: list[str]) -> tuple[int, TextMatch] | 
 def group_key(answer: str) -> str:
     """The form answers are grouped by for a grader: their words without function words ("" for no words)."""
     return " ".join(content(words(answer)))
-
-
-# ---------- numbers as students type them ----------
-
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
-_NUMBER_WORDS = {w: i for i, w in enumerate([*_ONES.split(" "), "seventeen", "eighteen", "nineteen"])}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_DIGITS = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
-MAX_NUMBER_CHARS = 40
-
-
-@dataclass(frozen=True)
-class NumberReading:
-    """A typed number: its value (None if it is not one) and how it was read ("in words", "a trailing period"...)."""
-
-    value: float | None
-    how: tuple[str, ...] = ()
-
-
-def read_number(text: str, unit: str | None = None) -> NumberReading:
-    """``text`` as a number: digits with a thousands separator or a trailing period, 0 to 100 in words, or either
-    followed by the question's ``unit`` ("4 years"). Anything else ("about 366", "1e3", "0x10") is no number."""
-    s, how = fold(text).strip(), []
-    if len(s) > MAX_NUMBER_CHARS:
-        return NumberReading(None)
-    if s.endswith(".") and not s.endswith(".."):
-        s, how = s[:-1].rstrip(), ["a trailing period"]
-    s, with_unit = _without_unit(s, unit)
-    how += ["the unit"] if with_unit else []
-    if _DIGITS.fullmatch(s):
-        value = float(s.replace(",", "").replace(" ", ""))
-        how += ["a thousands separator"] if ("," in s or " " in s) else []
-        return NumberReading(value if math.isfinite(value) else None, tuple(how))
-    value = _in_words(s)
-    return NumberReading(value, (*how, "in words")) if value is not None else NumberReading(None)
-
-
-def _without_unit(s: str, unit: str | None) -> tuple[str, bool]:
-    """``s`` without the question's unit at its end ("4 years" for unit "years"), and whether it had one."""
-    if not unit or " " not in s:
-        return s, False
-    head, _, last = s.rpartition(" ")
-    unit_words = words(unit)
-    return (head.rstrip(), True) if unit_words and words(last) == unit_words[-1:] else (s, False)
-
-
-def _in_words(s: str) -> float | None:
-    """0 to 100 written out: "four", "twenty-one", "twenty one", "a hundred", "one hundred"."""
-    parts = [p for p in re.split(r"[ -]+", s) if p]
-    if parts in (["a", "hundred"], ["one", "hundred"]):
-        return 100.0
-    if len(parts) == 1 and parts[0] in _NUMBER_WORDS:
-        return float(_NUMBER_WORDS[parts[0]])
-    if parts and parts[0] in _TENS and len(parts) <= 2:
-        rest = parts[1:]
-        if not rest:
-            return float(_TENS[parts[0]])
-        if rest[0] in _NUMBER_WORDS and 0 < _NUMBER_WORDS[rest[0]] < 10:
-            return float(_TENS[parts[0]] + _NUMBER_WORDS[rest[0]])
-    return None

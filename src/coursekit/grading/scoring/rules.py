@@ -21,7 +21,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ...bank.matching import intent, match_text, read_number
+from ...bank.matching import intent, match_text
+from ...bank.numbers import read_number
 from ...bank.schema import Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice, Written
 
 VERDICTS = ("correct", "partial", "incorrect", "unanswered", "invalid", "manual")
