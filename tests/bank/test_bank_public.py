@@ -13,7 +13,20 @@ from coursekit.bank.schema import Matching, Ordering
 from coursekit.errors import BankError
 
 REPO = Path(__file__).resolve().parents[2]
-SECRET_FIELDS = {"answer", "answers", "accept", "key", "explanation", "hint", "tolerance", "rubric", "full_answer"}
+SECRET_FIELDS = {
+    "answer",
+    "answers",
+    "accept",
+    "core",
+    "optional",
+    "refuse",
+    "match",
+    "key",
+    "explanation",
+    "hint",
+    "tolerance",
+}
+SECRET_FIELDS |= {"rubric", "full_answer"}
 
 
 def _questions() -> list:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coursekit.bank.load import check_bank
 
-BAD = "tests/fixtures/bad-bank"
+BAD = "tests/fixtures/bad-intent"
 
 
 def test_intent_mistakes_are_named_at_their_line(repo, sections, monkeypatch):

@@ -4,7 +4,8 @@ For every submission of an assignment in nbgrader's gradebook: the ledger's reco
 is re-scored with the bank's key and compared, question by question, with the gradebook's autograded
 score; the file still in ``submitted/`` must have the hash recorded when it was graded; manual scores
 on autograded questions are listed, so each can be confirmed; written responses still waiting for a
-grader are counted. Files are read with bounded, non-blocking reads (``handin.py``), and a problem with
+grader are counted. It says which version of the bank it scored with, and whether the ledger records that grading
+used another one. Files are read with bounded, non-blocking reads (``handin.py``), and a problem with
 one student is reported and the audit goes on. Exit status: 0 all match, 1 a mismatch, 2 could not audit.
 """
 
@@ -18,7 +19,7 @@ from ..errors import CourseError
 from .gradebook_rows import Row, configured_db_url, gradebook_rows
 from .intake import ledger
 from .quiz_notebook import quiz_of
-from .scoring.key import grade_answers, load_quiz
+from .scoring.key import grade_answers, key_version, load_quiz
 
 TOLERANCE = 1e-3  # nbgrader stores floats; our points are rounded to 4 decimals
 
@@ -37,6 +38,8 @@ class AuditReport:
     overrides: list[Finding] = field(default_factory=list)
     unaudited: list[Finding] = field(default_factory=list)
     pending_manual: dict[str, int] = field(default_factory=dict)  # student -> written responses to grade
+    versions: dict[str, str] = field(default_factory=dict)  # quiz -> the bank's version the audit checked against
+    scored_with: dict[str, int] = field(default_factory=dict)  # version the ledger says scored a submission -> count
 
     @property
     def exit_code(self) -> int:
@@ -50,6 +53,7 @@ class AuditReport:
         if not self.submissions:
             return f"audit {self.assignment}: the gradebook has no autograded submissions yet; grade them first."
         lines = [f"audit {self.assignment}: {self.submissions} submission(s) checked against the answers as handed in."]
+        lines += self._versions()
         lines += _section("Scores that differ", self.mismatches, "every autograded score matches the handed-in answers")
         lines += _section("Manual scores on autograded questions (confirm a grader set each one)", self.overrides)
         lines += _section("Could not audit", self.unaudited)
@@ -57,6 +61,17 @@ class AuditReport:
             total = sum(self.pending_manual.values())
             lines.append(f"Waiting for a grader: {total} written response(s) of {len(self.pending_manual)} student(s).")
         return "\n".join(lines)
+
+    def _versions(self) -> list[str]:
+        """Which version of the bank the audit scored with, and whether the ledger says grading used another one."""
+        now = ", ".join(f"{quiz} {v}" for quiz, v in sorted(self.versions.items()))
+        lines = [f"Scored with the bank as it is now ({now})."]
+        older = {v: n for v, n in self.scored_with.items() if v not in self.versions.values()}
+        if older:
+            what = ", ".join(f"{n} with {v or 'an unrecorded version'}" for v, n in sorted(older.items()))
+            lines.append(f"  The ledger says some were graded with another version ({what}): if the key changed since, "
+                         f"`coursekit regrade {self.assignment}` re-scores them.")  # fmt: skip
+        return lines
 
 
 def _section(title: str, findings: list[Finding], empty: str = "") -> list[str]:
@@ -75,6 +90,7 @@ def audit_assignment(*, assignment: str, db_url: str | None = None) -> AuditRepo
     rows = gradebook_rows(db_url or configured_db_url(root), assignment)
     report = AuditReport(assignment, submissions=len({r.student for r in rows}))
     keys = {quiz: load_quiz(course, quiz).questions for quiz in set(quizzes.values())}
+    report.versions = {quiz: key_version(questions) for quiz, questions in keys.items()}
     by_student: dict[str, list[Row]] = {}
     for row in rows:
         by_student.setdefault(row.student, []).append(row)
@@ -109,6 +125,7 @@ def _audit_student(report, root: Path, assignment: str, student: str, rows: list
             report.unaudited.append(Finding(student, text))
             continue
         _check_hash(report, root, entry)
+        report.scored_with[entry.bank_version] = report.scored_with.get(entry.bank_version, 0) + 1
         scores = grade_answers(keys[quiz], entry.handed_in())
         _compare(report, student, [r for r in rows if r.notebook == notebook], scores)
 

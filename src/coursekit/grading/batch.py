@@ -200,13 +200,14 @@ def _grade_notebook(batch: Batch, student: str, path: Path, name: str, dest: str
     if not quiz:
         raise RuntimeError(f"{name}.ipynb is not a quiz notebook; it needs nbgrader's converter")
     root = Path(batch.coursedir.root)
-    entry = ledger.take(root, path.parent, batch.assignment, student, quiz)
+    key = sources.quiz_key(batch.coursedir, quiz)
+    entry = ledger.take(root, path.parent, batch.assignment, student, quiz, key.version)
     handed_nb = nbformat.read(path, as_version=4)
     nb, ignored = rebuild(batch.bases[name], handed_nb)
     nb.metadata[META] = {**nb.metadata.get(META, {}), "answers_sha256": entry.sha256,
                          "recorded_at": entry.recorded_at, "ignored_cells": ignored}  # fmt: skip
     t = batch.timings.add("reading", t)
-    score_into(nb, sources.quiz_key(batch.coursedir, quiz), entry, ignored)
+    score_into(nb, key, entry, ignored)
     resources = _resources(batch.converter, batch.assignment, student, name)
     for pp in batch.steps:
         nb, resources = pp(nb, resources)

@@ -76,7 +76,8 @@ class QuizSubmission(NbGraderPreprocessor):
             return nb, resources  # an ordinary notebook: nbgrader's own steps handle it
         cd = here.coursedir
         folder = Path(cd.format_path(cd.submitted_directory, here.student, here.assignment))
-        entry = ledger.take(Path(cd.root), folder, here.assignment, here.student, here.quiz)
+        version = sources.quiz_key(cd, here.quiz).version
+        entry = ledger.take(Path(cd.root), folder, here.assignment, here.student, here.quiz, version)
         rebuilt, ignored = rebuild(here.source, nb)
         rebuilt.metadata[META] = {**rebuilt.metadata.get(META, {}), **_stamp(entry), "ignored_cells": ignored}
         return rebuilt, resources
@@ -101,7 +102,10 @@ class QuizScores(NbGraderPreprocessor):
                 f"{here.student}/{here.assignment}: the ledger entry of {here.notebook}.ipynb is missing or changed "
                 "since this submission was sanitized; autograde it again (with --force)."
             )
-        score_into(nb, sources.quiz_key(here.coursedir, here.quiz), entry, stamp.get("ignored_cells", 0))
+        key = sources.quiz_key(here.coursedir, here.quiz)
+        if entry.bank_version != key.version:  # the bank changed since sanitize: record the version that scores it
+            ledger.restamp(Path(here.coursedir.root), here.assignment, here.student, {here.quiz: key.version})
+        score_into(nb, key, entry, stamp.get("ignored_cells", 0))
         resources.setdefault("coursekit", {})["scored"] = True
         return nb, resources
 

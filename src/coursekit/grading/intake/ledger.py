@@ -12,7 +12,7 @@ import base64
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +38,7 @@ class Entry:
     size: int = 0
     refused: str = ""  # why the file was not read (a symlink, a FIFO, too large...)
     raw: bytes | None = None  # the bytes read; None when absent or refused
+    bank_version: str = ""  # the version of the bank that scored these answers (scoring.key.key_version)
 
     def handed_in(self) -> HandedIn:
         """The answers this entry records, parsed strictly."""
@@ -64,16 +65,30 @@ def ledger_dir(root: Path) -> Path:
     return Path(root) / ".coursekit" / "ledger"
 
 
-def take(root: Path, submission: Path, assignment: str, student: str, quiz: str) -> Entry:
-    """Read the quiz's answers file from the ``submission`` folder (under ``root``) and record it."""
+def take(root: Path, submission: Path, assignment: str, student: str, quiz: str, bank_version: str = "") -> Entry:
+    """Read the quiz's answers file from the ``submission`` folder (under ``root``) and record it, with the version of
+    the bank about to score it."""
     submitted = Path(root) / "submitted"
     name = answers_name(quiz)
     found = read_submitted(submitted, Path(submission), name)
     if found.data is None and not found.refused:
         found = _moved_away(root, assignment, student, name) or found
-    entry = _entry(assignment, student, quiz, name, found)
+    entry = replace(_entry(assignment, student, quiz, name, found), bank_version=bank_version)
     _save(root, entry)
     return entry
+
+
+def restamp(root: Path, assignment: str, student: str, versions: dict[str, str]) -> None:
+    """Record that the bank at ``versions`` (quiz -> version) has re-scored this submission's entries; the answers
+    as handed in are kept as they are (``coursekit regrade``)."""
+    current = entries_of(root, assignment, student)
+    changed = {
+        q: replace(e, bank_version=versions[q])
+        for q, e in current.items()
+        if versions.get(q, e.bank_version) != e.bank_version
+    }
+    if changed:
+        _write(root, assignment, student, {**current, **changed})
 
 
 def _moved_away(root: Path, assignment: str, student: str, name: str) -> Found | None:
@@ -140,6 +155,10 @@ class LedgerError(Exception):
 def _save(root: Path, new: Entry) -> None:
     current = entries_of(root, new.assignment, new.student)
     current[new.quiz] = new
-    quizzes = {quiz: e.as_json() for quiz, e in sorted(current.items())}
-    payload = {"version": VERSION, "assignment": new.assignment, "student": new.student, "quizzes": quizzes}
-    write_private(_path(root, new.assignment, new.student), json.dumps(payload, indent=1, sort_keys=True))
+    _write(root, new.assignment, new.student, current)
+
+
+def _write(root: Path, assignment: str, student: str, entries: dict[str, Entry]) -> None:
+    quizzes = {quiz: e.as_json() for quiz, e in sorted(entries.items())}
+    payload = {"version": VERSION, "assignment": assignment, "student": student, "quizzes": quizzes}
+    write_private(_path(root, assignment, student), json.dumps(payload, indent=1, sort_keys=True))
