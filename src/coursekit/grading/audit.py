@@ -84,7 +84,7 @@ def audit_assignment(*, assignment: str, db_url: str | None = None) -> AuditRepo
     """Audit ``assignment``'s gradebook entries against the ledger; see the module doc."""
     course = find_course()
     root = course.assignments
-    quizzes = _quiz_notebooks(root / "source" / assignment)
+    quizzes = quiz_notebooks(root / "source" / assignment)
     if not quizzes:
         raise CourseError(f"{root / 'source' / assignment}: no coursekit quiz notebooks to audit for '{assignment}'.")
     rows = gradebook_rows(db_url or configured_db_url(root), assignment)
@@ -102,7 +102,7 @@ def audit_assignment(*, assignment: str, db_url: str | None = None) -> AuditRepo
     return report
 
 
-def _quiz_notebooks(folder: Path) -> dict[str, str]:
+def quiz_notebooks(folder: Path) -> dict[str, str]:
     """notebook name -> quiz, for the quiz notebooks of the instructor's source folder."""
     import nbformat
 
