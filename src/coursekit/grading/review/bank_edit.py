@@ -55,8 +55,9 @@ def _spliced(lines: list[str], questions, index: int, field: str, scalar: str) -
         close = segment.rfind("]")
         joined = segment[:close].rstrip()
         glue = "" if joined.endswith("[") else ", "
+        at = start + joined.count("\n")  # the line the new item ends up on
         segment = joined + glue + scalar + segment[close:]
-        return lines[:start] + segment.splitlines(keepends=True) + lines[end:], start
+        return lines[:start] + segment.splitlines(keepends=True) + lines[end:], at
     item = lines[q[field].lc.item(0)[0]]
     dash = re.match(r"^(\s*-\s+)", item)
     lead = dash.group(1) if dash else " " * q.lc.key(field)[1] + "  - "
