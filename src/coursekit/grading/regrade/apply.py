@@ -11,12 +11,11 @@ is flagged for review again). Only notebooks whose content changes are written (
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..intake import ledger
+from ..private_files import replace_file
 from .plan import Plan
 from .same import Feedback, feedback_unchanged
 
@@ -151,15 +150,7 @@ def _write_if_changed(path: Path, nb, before: str) -> bool:
     text = text if text.endswith("\n") else text + "\n"
     if text == before:
         return False
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path, text)
     return True
 
 

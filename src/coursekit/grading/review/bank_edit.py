@@ -9,7 +9,6 @@ and with the bank's own loader (PyYAML and the schema) before it replaces the fi
 from __future__ import annotations
 
 import json
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -18,6 +17,7 @@ import yaml as pyyaml
 
 from ...bank.load import check_bank
 from ...errors import CourseError
+from ..private_files import replace_file
 
 FIELDS = ("accept", "refuse")
 AFTER = ("optional", "core", "accept", "type")  # a new list goes after the first of these the question has
@@ -38,7 +38,7 @@ def add_form(path: Path, qid: str, field: str, text: str) -> int:
     new_lines, line = _spliced(lines, questions, index, field, _scalar(text))
     result = "".join(new_lines)
     _verify(path, data, result, index, field, text)
-    _replace(path, result)
+    replace_file(path, result)
     return line + 1
 
 
@@ -108,15 +108,3 @@ def _verify(path: Path, before, result: str, index: int, field: str, text: str) 
         problems = check_bank([copy]).problems
     if problems:
         raise CourseError(f"{path}: adding {text!r} would break the bank ({problems[0].text}); add it by hand.")
-
-
-def _replace(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
