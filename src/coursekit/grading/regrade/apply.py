@@ -2,10 +2,12 @@
 
 For each submission, the graded notebook is made again the way grading makes it (``batch.score_notebook``: the
 released quiz with the student's written responses, stamped with the ledger entry, scored, the notebook-only
-autograde steps), and its grades saved with nbgrader's own rule (``batch.save_grades``, after nbgrader's
-``SaveAutoGrades``: the autograded score is replaced, a grader's manual score is never touched, and a cell with one
-is flagged for review again). Only notebooks whose content changes are written (atomically). Nothing is read from
-``submitted/``: the ledger is what was handed in, so a student cannot change anything by editing files now.
+autograde steps), and its grades saved with nbgrader's own rule (``batch.save_grades``, after ``_add_score`` in
+nbgrader/preprocessors/saveautogrades.py, jupyter/nbgrader@ee1e18d: the autograded score is replaced, a grader's
+manual score is never touched, and a cell with one is marked as needing manual grading again). A submission whose
+scores and feedback would come out the same is left alone (``same.py``); only notebooks whose content changes are
+written (atomically). Nothing is read from ``submitted/``: the ledger is what was handed in, so a student cannot
+change anything by editing files now.
 """
 
 from __future__ import annotations
