@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 
 from ...course import find_course
 from ..gradebook_rows import configured_db_url
-from .apply import Applied, apply_plan
-from .plan import Change, Plan, plan_regrade
+from ..parallel.fastimport import without_iri_grammar
+
+with without_iri_grammar():  # nbformat's jsonschema would build grammars no notebook uses (seconds of CPU)
+    from .apply import Applied, apply_plan
+    from .plan import Change, Plan, plan_regrade
 
 SHOWN = 40  # changes listed one per line; more are counted per question
 

@@ -20,10 +20,13 @@ from ...bank.matching import group_key
 from ...bank.numbers import read_number
 from ...course import Course, find_course
 from ...errors import CourseError
-from ..audit import quiz_notebooks
 from ..intake import ledger
+from ..parallel.fastimport import without_iri_grammar
 from ..scoring.key import load_quiz
 from ..scoring.rules import score
+
+with without_iri_grammar():  # nbformat's jsonschema would build grammars no notebook uses (seconds of CPU)
+    from ..audit import quiz_notebooks
 
 TYPED = ("text", "numeric")
 SECTIONS = {"wrong": "no or partial credit", "review": "right only by leaving out a remark in brackets (check these)",
