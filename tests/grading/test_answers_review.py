@@ -145,3 +145,24 @@ def test_a_number_read_from_words_says_so():
     shown = question_outputs(1, q, "six areas.", score(q, "six areas."))
     assert score(q, "six areas.").points == q.points
     assert "Matched: read as 6 (a trailing period, the unit, in words)." in shown["text/plain"]
+
+
+@SETTINGS
+@given(typed=st.text(min_size=1, max_size=40))
+def test_a_students_answer_cannot_write_to_the_graders_terminal(typed):
+    """Whatever a student typed (escape sequences, bells, line breaks), does the listing show it as visible
+    characters only, so no answer can clear, recolour or rewrite the grader's terminal?"""
+    from coursekit.grading.review.listing import _group_line
+
+    group = Group(1, "wrong", Counter({typed: 1}), ["eve\x1b[2J"], 0.0, 1.0, "")
+    line = _group_line(group)
+    assert all(c.isprintable() for c in line), repr(line)
+
+
+def test_accepting_an_answer_with_control_characters_is_refused():
+    """Is a group whose spelling holds control characters refused for the bank, saying how to accept it as text?"""
+    from coursekit.grading.review.answers import _can_decide
+
+    q = load_bank([BANK]).question("wf-mantra")
+    with pytest.raises(CourseError, match="control characters"):
+        _can_decide(q, None, "accept", "Biden\x1b[31m")

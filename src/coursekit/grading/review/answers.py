@@ -196,6 +196,9 @@ def _chosen(found: QuestionAnswers, group: str) -> Group | None:
 def _can_decide(q, chosen: Group | None, field: str, text: str) -> None:
     if not group_key(text):
         raise CourseError(f"{text!r} has no words to match; give a group number or an answer with words.")
+    if not all(c.isprintable() for c in text):
+        raise CourseError(f"{text!r} holds characters no one types (control characters); to decide it, give the answer "
+                          f"as text instead: --{field} 'THE ANSWER'")  # fmt: skip
     refused = chosen is not None and chosen.matched.startswith("the refused answer")
     if field == "accept" and refused:
         raise CourseError(f"“{text}” is {chosen.matched}: remove that entry from `refuse` of '{q.id}' to accept it.")

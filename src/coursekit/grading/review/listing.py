@@ -43,12 +43,19 @@ def _question(qa: QuestionAnswers, everything: bool) -> list[str]:
     return lines
 
 
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: a control character a student typed (an escape sequence could clear or rewrite
+    the grader's screen) is shown as its code instead."""
+    return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" for c in text)
+
+
 def _group_line(g: Group) -> str:
-    shown = g.shown if len(g.shown) <= MAX_SPELLING else g.shown[: MAX_SPELLING - 1] + "…"
+    shown = printable(g.shown if len(g.shown) <= MAX_SPELLING else g.shown[: MAX_SPELLING - 1] + "…")
     others = len(g.spellings) - 1
     spelled = f" (+{others} other spelling{'s' if others > 1 else ''})" if others else ""
     n = len(g.students)
-    who = ", ".join(g.students[:MAX_STUDENTS]) + (f" and {n - MAX_STUDENTS} more" if n > MAX_STUDENTS else "")
+    more = f" and {n - MAX_STUDENTS} more" if n > MAX_STUDENTS else ""
+    who = printable(", ".join(g.students[:MAX_STUDENTS])) + more
     points = f"{g.points:g}/{g.max_points:g}"
-    how = f"; {g.matched}" if g.matched else ""
+    how = f"; {printable(g.matched)}" if g.matched else ""
     return f"    [{g.number}] {n} student{'s' if n != 1 else ''}, {points}: “{shown}”{spelled}{how} — {who}"
