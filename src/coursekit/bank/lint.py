@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from .cues import length_cue, option_id_cue, quotation_cue, stem_words_cue
 from .giveaways import key_leaks, rubric_leaks
+from .intent_check import intent_findings
 from .parse import Parsed, Problem
 from .rubric import rubric_findings
 from .schema import BankFile
@@ -49,6 +50,8 @@ def lint_file(parsed: Parsed, quiz: BankFile, *, complete: bool, reading: str | 
             own += list(rubric_findings(q)) if q.type == "written" else []
         for loc, message in own:
             found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {message}", severity))
+        for loc, message, level in intent_findings(q):  # its own severities: a wrong intent changes scores anywhere
+            found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {message}", level))
     found += [Problem(parsed.path, parsed.line(("questions",)), m, severity) for m in _key_positions(quiz)]
     if quiz.kind == "graded" and complete:
         found += _share_problem(parsed, quiz)

@@ -94,20 +94,26 @@ def fill(
         qid = _grade_id(cell)
         if cell.cell_type != "code" or qid not in scores:
             continue
-        q, result = by_id[qid], scores[qid]
-        outputs = [_notes(notes)] if first and notes else []
-        bundle = question_outputs(numbers[qid], q, handed.values.get(qid), result, show_key, book)
-        outputs += [_display(bundle, output_metadata(numbers[qid], q, result)), _points(result.points)]
-        cell.outputs, first = outputs, False
-    _title_written(nb, questions)
+        value, cell_notes = handed.values.get(qid), notes if first else []
+        cell.outputs = cell_outputs(numbers[qid], by_id[qid], value, scores[qid], show_key, cell_notes, book)
+        first = False
+    titles = written_titles(questions)
+    if titles:
+        nb.metadata.setdefault(META, {})["written_titles"] = titles
     return nb
 
 
-def _title_written(nb: NotebookNode, questions: list) -> None:
+def cell_outputs(number: int, q, value, result, show_key: bool, notes: list[str], book=None) -> list:
+    """The outputs under one question's grade cell: the submission's notes (on the first one), the feedback, the
+    points nbgrader reads."""
+    outputs = [_notes(notes)] if notes else []
+    bundle = question_outputs(number, q, value, result, show_key, book)
+    return [*outputs, _display(bundle, output_metadata(number, q, result)), _points(result.points)]
+
+
+def written_titles(questions: list) -> dict[str, str]:
     """The titles of written questions, for the feedback page: their answer cells are markdown, with no outputs."""
-    titles = {q.id: title_of(q) for q in questions if q.type == "written" and title_of(q)}
-    if titles:
-        nb.metadata.setdefault(META, {})["written_titles"] = titles
+    return {q.id: title_of(q) for q in questions if q.type == "written" and title_of(q)}
 
 
 def _display(data: dict, metadata: dict | None = None) -> NotebookNode:
