@@ -17,7 +17,7 @@ MIN_WORD = 4  # shorter words are nearly all function words
 TOPIC_SHARE = 0.5  # a stem in at least this share of a quiz's questions is its topic, and cues nothing
 FUNCTION_WORDS = frozenset(
     """
-    about above after again against also among another because been before being below between both brief could
+    about above after again against also among another around because been before being below between both brief could
     does doing down during each either even every from further have having here into itself just least less like
     made make cannot many more most much must near neither none only other ours over quite rather said same says shall
     should since some such than that their theirs them then there these they this those though through under until
