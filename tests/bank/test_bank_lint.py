@@ -16,11 +16,11 @@ BAD = "tests/fixtures/bad-bank"
 
 @pytest.fixture
 def lints(repo, sections, monkeypatch):
-    """lints(name) -> every item-writing finding of one bad fixture as 'severity: message'."""
+    """lints(name, *more) -> every item-writing finding of bad fixtures checked together, as 'severity: message'."""
     monkeypatch.chdir(repo)
 
-    def run(name: str) -> list[str]:
-        checked = check_bank([Path(BAD) / name], sections)
+    def run(name: str, *more: str) -> list[str]:
+        checked = check_bank([Path(BAD) / n for n in (name, *more)], sections)
         assert checked.problems == []  # the fixtures are valid bank files: only their item writing is wrong
         return [f"{p.severity}: {p}" for p in checked.lints]
 
@@ -254,3 +254,62 @@ def test_course_quizzes_pass_every_item_writing_rule(repo, sections):
     checked = check_bank([repo / "assignments" / "bank"], sections)
     assert checked.problems == []
     assert [str(p) for p in checked.lints if p.severity == "error"] == []
+
+
+def test_ordering_ids_that_sort_into_the_key(lints):
+    """Is an ordering whose items, sorted by id (numbers by value) or in reverse, earn more than half the points
+    reported with the share they earn, and is a matching whose pairs lie on one alphabetical line (from the first
+    letters or further on) reported, while shuffled letters and a two-item ordering pass?"""
+    fix = "Give the items ids whose order says nothing, e.g. the letters in a shuffled order."
+    line = "Give the left or the right items other ids, so that the pairs follow no order of the letters."
+    assert lints("lint-id-order.yaml") == [
+        f"error: {BAD}/lint-id-order.yaml:11: question 'order-sorted': the items in the order of their ids (a, b, c) "
+        f"earn 100% of the points, so a student who sorts the ids scores without knowing the order. {fix}",
+        f"error: {BAD}/lint-id-order.yaml:23: question 'order-reversed': the items in reverse id order (d, c, b, a) "
+        f"earn 100% of the points, so a student who sorts the ids scores without knowing the order. {fix}",
+        f"error: {BAD}/lint-id-order.yaml:36: question 'order-one-swap': the items in the order of their ids (x1, x2, "
+        f"x9, x10) earn 67% of the points, so a student who sorts the ids scores without knowing the order. {fix}",
+        f"error: {BAD}/lint-id-order.yaml:81: question 'match-run': the key pairs the ids in alphabetical step (a-p, "
+        "b-q, c-r): 3 of 3 pairs follow from the letters alone, for a student who pairs them in order or knows one "
+        f"pair. {line}",
+        f"error: {BAD}/lint-id-order.yaml:101: question 'match-offset': the key pairs the ids in alphabetical step "
+        "(a-q, b-r, c-s): 3 of 4 pairs follow from the letters alone, for a student who pairs them in order or knows "
+        f"one pair. {line}",
+    ]
+
+
+def test_single_choice_keys_that_share_one_letter(lints):
+    """Are single-choice keys that share one option id reported at the quiz's questions when the options are
+    listed out of id order (so the keys' positions are spread and the position rule is silent)?"""
+    assert lints("lint-key-letter.yaml") == [
+        f"error: {BAD}/lint-key-letter.yaml:7: 3 of the 4 single-choice keys are option 'c', and students who notice "
+        "the letter guess by it. Give some keys other ids (students receive the ids in the questions file)."
+    ]
+
+
+def test_multiple_select_questions_sharing_a_key_set(lints):
+    """Is a multiple-select question whose right options have the ids of an earlier one's reported at its key,
+    naming the earlier question, while a third with another key set passes?"""
+    assert lints("lint-shared-keys.yaml") == [
+        f"error: {BAD}/lint-shared-keys.yaml:30: question 'shared-second': its key {{b, d}} is the key of question "
+        "'shared-first' too, so a student who notices picks the same letters again. Give one of them another set of "
+        "right options (reorder its options, or change which are right)."
+    ]
+
+
+def test_graded_key_that_repeats_a_practice_key(lints):
+    """Is a graded key that shares two or more content words (40 % or more of it) with a public self-check's key,
+    or an accepted answer found whole in one, reported with the self-check's file and line, while one shared word
+    or two words of a long practice key pass, and the practice file itself stays clean?"""
+    practice = f"{BAD}/lint-rehearsal-practice.yaml"
+    tail = "so students answer from memory of the self-check. Reword the practice question (it is public) or test the "
+    assert lints("lint-rehearsal.yaml", "lint-rehearsal-practice.yaml") == [
+        f"error: {BAD}/lint-rehearsal.yaml:12: question 'reh-words': the key \"The allies pool the work and converge "
+        'on one common standard" repeats the words converge, standards (2 of its 4 content words) of practice '
+        f"self-check 'rehearsed-standards' ({practice}:6), whose key the public book shows (\"Converge around "
+        f'standards that give them a competitive edge"), {tail}point another way.',
+        f"error: {BAD}/lint-rehearsal.yaml:24: question 'reh-whole': the key \"Taipei\" repeats the key of practice "
+        f"self-check 'rehearsed-bilateral' ({practice}:18), whose key the public book shows (\"To restrain risky "
+        f'moves by the leaders in Seoul and Taipei"), {tail}point another way.',
+    ]
+    assert lints("lint-rehearsal.yaml") == []  # the rule compares with the practice sets checked in the same run

@@ -130,7 +130,7 @@ def check_course(
     if reading is not None and not reading.is_file():
         raise CourseError(f"{reading}: reading not found, so quotes cannot be checked. Pass --reading PATH.")
     sections = load_sections(reading) if reading else None
-    checked = check_bank(paths, sections, _reference_keys(course, reading), _course_practice(course, whole))
+    checked = check_bank(paths, sections, _reference_keys(course, reading), _course_practice(course, paths, whole))
     review_errors, review_warnings = _review_problems(course, checked)
     problems = checked.problems + [p for p in checked.lints if p.severity == "error"] + review_errors
     warnings = [str(p) for p in [*checked.lints, *review_warnings] if p.severity != "error" or p in review_warnings]
@@ -173,10 +173,12 @@ def _reviewed_quizzes(course: Course | None, checked: Checked) -> list:
     return sorted(found, key=lambda f: f.assignment or "")
 
 
-def _course_practice(course: Course | None, whole: bool) -> list[PracticeKey]:
-    """The course's practice keys, which graded keys must not repeat, for a check of some files only (a check of
-    the whole bank reads them itself)."""
-    folder = course.bank_dir / "practice" if course and not whole else None
+def _course_practice(course: Course | None, paths: list[Path], whole: bool) -> list[PracticeKey]:
+    """The course's practice keys, which graded keys must not repeat, for a check of some of the bank's files (a
+    check of the whole bank reads them itself; a file outside the bank, such as a fixture, is not the course's)."""
+    bank = course.bank_dir.resolve() if course else None
+    inside = bank is not None and any(bank == p.resolve() or bank in p.resolve().parents for p in paths)
+    folder = course.bank_dir / "practice" if inside and not whole else None
     if folder is None or not folder.is_dir():
         return []
     checked = check_bank([folder])
