@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 from coursekit.bank.check import check_course
 from coursekit.bank.lint import APPLY_LEVELS, comprehension_share
 from coursekit.bank.load import check_bank, load_bank
+from coursekit.bank.rehearsal import Practice, PracticeKey, rehearsals
+from coursekit.bank.schema import SingleChoice
+from coursekit.bank.words import vocabulary
 from coursekit.errors import BankError
 
 BAD = "tests/fixtures/bad-bank"
@@ -313,3 +317,36 @@ def test_graded_key_that_repeats_a_practice_key(lints):
         f'moves by the leaders in Seoul and Taipei"), {tail}point another way.',
     ]
     assert lints("lint-rehearsal.yaml") == []  # the rule compares with the practice sets checked in the same run
+
+
+def test_words_the_whole_bank_uses_are_no_echo():
+    """Are two shared words that a fifth or more of the bank's questions use (here Washington and trilateral) left
+    out, so that a graded key and a practice key on different points do not clash, while the same pair counts in a
+    bank where they are rare?"""
+    practiced = PracticeKey("p-camp", "Washington built trilateral structures on an opening", "practice.yaml:7")
+    question = load_bank([Path(BAD) / "lint-key-letter.yaml"]).question("letter-second").model_dump()
+    question["options"][0]["text"] = "Washington backs the firms with a trilateral working group"
+    graded = SingleChoice.model_validate(question)
+    assert list(rehearsals(graded, Practice([practiced]), set()))
+    assert not list(rehearsals(graded, Practice([practiced], frozenset({"washin", "trilat"})), set()))
+    assert vocabulary([f"Washington {n}" for n in range(5)] + ["other"] * 20) == {"washin"}
+    assert vocabulary([f"Washington {n}" for n in range(4)]) == set()  # a small bank: four uses are a phrase
+
+
+def test_checking_one_quiz_compares_it_with_the_course_practice_sets(repo, tmp_path, monkeypatch):
+    """Does `coursekit check` of one graded file of the bank compare its keys with the course's practice sets (a
+    practice key changed to hand out tc-restrain's answer is reported), while a file outside the bank is not?"""
+    course = tmp_path / "course"
+    shutil.copytree(repo / "assignments" / "bank", course / "assignments" / "bank")
+    shutil.copytree(repo / "book", course / "book", ignore=shutil.ignore_patterns("_build", "node_modules"))
+    practice = course / "assignments" / "bank" / "practice" / "hub-and-spokes.yaml"
+    text = practice.read_text(encoding="utf-8")
+    practice.write_text(text.replace("A way to hold back partners who might start a war", "Holding back Taipei"))
+    monkeypatch.chdir(course)
+    with pytest.raises(BankError) as err:
+        check_course(paths=[Path("assignments/bank/three-challenges.yaml")])
+    assert any(
+        "question 'tc-restrain': the key \"Taipei\" repeats the key of practice" in p for p in err.value.problems
+    )
+    shutil.copy(repo / BAD / "lint-rehearsal.yaml", tmp_path / "outside.yaml")
+    assert check_course(paths=[tmp_path / "outside.yaml"]).summary.startswith("ok: 4 questions in 1 file;")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from coursekit.bank.ids import id_order, matching_id_cue, matching_line, ordering_id_cue
 from coursekit.bank.patterns import key_letters, key_positions, shared_key_sets
-from coursekit.bank.rehearsal import PracticeKey, rehearsals
+from coursekit.bank.rehearsal import Practice, PracticeKey, rehearsals
 from coursekit.bank.schema import BankFile, Matching, MultipleSelect, Ordering, SingleChoice
 from coursekit.grading.scoring.rules import score_matching, score_ordering
 
@@ -157,6 +157,6 @@ def test_a_practice_key_repeated_word_for_word_is_always_reported(key, filler, p
     a graded key that shares no content word with any practice key never?"""
     text = " ".join(key)
     practiced = PracticeKey("p", f"{prefix}{' '.join(filler)} {text}.", "practice.yaml:1")
-    assert list(rehearsals(single_key(text), [practiced], set()))
+    assert list(rehearsals(single_key(text), Practice([practiced]), set()))
     unrelated = PracticeKey("p", "Nothing in common here", "practice.yaml:1")
-    assert not list(rehearsals(single_key(text), [unrelated], set()))
+    assert not list(rehearsals(single_key(text), Practice([unrelated]), set()))

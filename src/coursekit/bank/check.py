@@ -19,7 +19,7 @@ from .messages import suggest
 from .parse import Problem
 from .reading import load_sections
 from .references import reference_keys
-from .rehearsal import PracticeKey, practice_keys, practice_of
+from .rehearsal import practice_of
 from .reviews import blind_shares, label_problems, latest_pass, load_review
 from .schema import json_schema
 
@@ -173,16 +173,17 @@ def _reviewed_quizzes(course: Course | None, checked: Checked) -> list:
     return sorted(found, key=lambda f: f.assignment or "")
 
 
-def _course_practice(course: Course | None, paths: list[Path], whole: bool) -> list[PracticeKey]:
-    """The course's practice keys, which graded keys must not repeat, for a check of some of the bank's files (a
-    check of the whole bank reads them itself; a file outside the bank, such as a fixture, is not the course's)."""
+def _course_practice(course: Course | None, paths: list[Path], whole: bool) -> list[tuple[object, str]]:
+    """The course's practice questions, whose keys graded keys must not repeat, for a check of some of the bank's
+    files (a check of the whole bank reads them itself; a file outside the bank, such as a fixture, is not the
+    course's)."""
     bank = course.bank_dir.resolve() if course else None
     inside = bank is not None and any(bank == p.resolve() or bank in p.resolve().parents for p in paths)
     folder = course.bank_dir / "practice" if inside and not whole else None
     if folder is None or not folder.is_dir():
         return []
     checked = check_bank([folder])
-    return practice_keys(practice_of(checked.bank, checked.places))
+    return practice_of(checked.bank, checked.places)
 
 
 def _reference_keys(course: Course | None, reading: Path | None) -> dict[str, int] | None:

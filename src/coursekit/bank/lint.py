@@ -11,14 +11,14 @@ self-check hands out in ``rehearsal.py``, and what a written question's rubric n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from .cues import length_cue, quotation_cue, stem_words_cue
 from .giveaways import key_leaks, rubric_leaks
 from .ids import matching_id_cue, option_id_cue, ordering_id_cue
 from .parse import Parsed, Problem
 from .patterns import key_letters, key_positions, shared_key_sets
-from .rehearsal import PracticeKey, rehearsals
+from .rehearsal import Practice, rehearsals
 from .rubric import rubric_findings
 from .schema import BankFile
 from .text import normalize_text
@@ -41,13 +41,13 @@ def lint_file(
     *,
     complete: bool,
     reading: str | None = None,
-    practice: Sequence[PracticeKey] = (),
+    practice: Practice | None = None,
 ) -> list[Problem]:
     """Every item-writing finding of one file; ``complete``: all its questions passed the schema.
 
     ``reading``: the reading's text, to tell a quotation from the brief in a prompt; None skips that rule.
-    ``practice``: the keys of the public practice questions (``rehearsal.practice_keys``), which graded keys
-    must not repeat.
+    ``practice``: the keys of the public practice questions and the course's vocabulary (``rehearsal.Practice``),
+    for the rule that graded keys must not repeat practice keys.
     """
     severity = "error" if quiz.kind == "graded" else "warning"
     index = _raw_index(parsed)
@@ -58,7 +58,7 @@ def lint_file(
         at = ("questions", index[q.id])
         own = [*_own_findings(q, topic, text), *key_leaks(q, quiz, parsed, index)]
         if quiz.kind == "graded":
-            own += [*_graded_findings(q, quiz, topic, parsed, index), *rehearsals(q, practice, topic)]
+            own += [*_graded_findings(q, quiz, topic, parsed, index), *rehearsals(q, practice or Practice(), topic)]
         for loc, message in own:
             found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {message}", severity))
     found += [Problem(parsed.path, parsed.line(("questions",)), m, severity) for m in key_positions(quiz)]

@@ -18,7 +18,7 @@ from .lint import lint_file
 from .messages import describe, show, suggest
 from .parse import Parsed, Problem, duplicate_keys, parse_file
 from .reading import normalize, sections_with
-from .rehearsal import PracticeKey, practice_keys, practice_of
+from .rehearsal import practice_context
 from .schema import QUESTION_MODELS, QUESTION_TYPES, BankFile, BankHeader
 from .text import normalize_text
 
@@ -105,14 +105,14 @@ def check_bank(
     paths: list[Path],
     reading: str | Mapping[str, str] | None = None,
     references: Mapping[str, int] | None = None,
-    practice: Sequence[PracticeKey] = (),
+    practice: Sequence[tuple[object, str]] = (),
 ) -> Checked:
     """Check every file and question; never stops at the first problem.
 
     ``references``: the entry keys of book/references.md (``references.reference_keys``), which a
     practice question may cite as ``source: {reference: KEY}``; None leaves such keys unchecked.
-    ``practice``: more practice keys for graded keys to avoid (the course's practice sets, when only some files
-    are checked); the keys of the practice files checked here are always compared.
+    ``practice``: more practice questions, as (question, ``file:line``), whose keys graded keys must not repeat (the
+    course's practice sets, when only some files are checked); those of the files checked here always count.
     """
     out = Checked(Bank(), [], {}, {}, references)
     graded: dict[str, list[tuple[Path, int]]] = {}
@@ -135,10 +135,10 @@ def check_bank(
                     path, line, f"assignment '{name}' is also defined in {first}. Merge the two files or rename one."
                 )
             )
-    keys = [*practice_keys(practice_of(out.bank, out.places)), *practice]
+    context = practice_context(out.bank, out.places, practice)
     for parsed, complete in linted:
         quiz = out.bank.files[parsed.path]
-        out.lints += lint_file(parsed, quiz, complete=complete, reading=_text(reading), practice=keys)
+        out.lints += lint_file(parsed, quiz, complete=complete, reading=_text(reading), practice=context)
     return out
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .giveaways import given_away, key_texts, short
-from .words import shown, stems
+from .words import shown, stems, visible_texts, vocabulary
 
 MIN_SHARED = 2  # one shared content word is a topic ("China"); two are a phrase the eye recognises
 SHARE = 0.4  # ... and they must be a good part of the practice key: a long practice key shares words by chance
@@ -28,6 +28,26 @@ class PracticeKey:
     where: str
 
 
+@dataclass(frozen=True)
+class Practice:
+    """What graded keys are compared with: every practice key, and the course's vocabulary, which cues nothing."""
+
+    keys: Sequence[PracticeKey] = ()
+    vocabulary: frozenset[str] = frozenset()
+
+
+def practice_context(bank, places: dict, extra: Sequence[tuple[object, str]] = ()) -> Practice:
+    """What the graded keys of a checked ``bank`` are compared with: the keys of its practice questions and of
+    ``extra`` ones, as (question, ``file:line``), and the vocabulary of all those questions together."""
+    shown = [*practice_of(bank, places), *extra]
+    return Practice(practice_keys(shown), course_vocabulary([*bank.questions.values(), *(q for q, _ in extra)]))
+
+
+def course_vocabulary(questions) -> frozenset[str]:
+    """The stems so many of the bank's ``questions`` use (prompts, options, keys) that sharing them is no echo."""
+    return frozenset(vocabulary([" ".join([*visible_texts(q), *(t for _, t in key_texts(q))]) for q in questions]))
+
+
 def practice_of(bank, places: dict) -> list[tuple[object, str]]:
     """The practice questions of a loaded ``bank``, each with its ``file:line`` (from ``places``: id -> both)."""
     found = [(q, path) for path, f in bank.files.items() if f.kind == "practice" for q in f.questions]
@@ -39,14 +59,15 @@ def practice_keys(questions: Sequence[tuple[object, str]]) -> list[PracticeKey]:
     return [PracticeKey(q.id, text, where) for q, where in questions for _, text in key_texts(q)]
 
 
-def rehearsals(q, practice: Sequence[PracticeKey], topic: set[str]) -> Iterator[tuple[tuple, str]]:
-    """Each key text of graded question ``q`` that repeats a practice key: once per practice question."""
-    reported = set()
+def rehearsals(q, practice: Practice, topic: set[str]) -> Iterator[tuple[tuple, str]]:
+    """Each key text of graded question ``q`` that repeats a practice key: once per practice question. Stems of the
+    quiz's ``topic`` and of the course's vocabulary do not count as shared words."""
+    reported, ignore = set(), topic | practice.vocabulary
     for loc, key in key_texts(q):
-        for p in practice:
+        for p in practice.keys:
             if p.qid in reported:
                 continue
-            what = _repeats(key, p.text, topic)
+            what = _repeats(key, p.text, ignore)
             if what:
                 reported.add(p.qid)
                 yield loc, _message(key, what, p)

@@ -57,6 +57,20 @@ def topic_stems(texts: list[str]) -> set[str]:
     return {s for s, n in counts.items() if n >= TOPIC_SHARE * len(texts) and n >= 2}
 
 
+VOCABULARY_SHARE = 0.2  # a stem in a fifth of the bank's questions is the course's vocabulary ("Washington") ...
+VOCABULARY_MIN = 5  # ... once five or more use it: in a small bank a fifth is two questions, which is a phrase
+
+
+def vocabulary(texts: list[str]) -> set[str]:
+    """Stems found in at least ``VOCABULARY_SHARE`` (and ``VOCABULARY_MIN``) of ``texts``, one text per question of
+    the whole bank: the course's own vocabulary, which two questions share without one echoing the other."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for s in stems(text):
+            counts[s] = counts.get(s, 0) + 1
+    return {s for s, n in counts.items() if n >= VOCABULARY_SHARE * len(texts) and n >= VOCABULARY_MIN}
+
+
 def visible_texts(q) -> list[str]:
     """Every text a student reads of a question before grading, one entry per prompt or option."""
     texts = [q.prompt]
