@@ -37,7 +37,7 @@ def key_texts(q) -> list[tuple[tuple, str]]:
     if q.type == "multiple":
         return [(("options", i), o.text) for i, o in enumerate(q.options) if o.id in q.answers]
     if q.type == "text":
-        return [(("accept", i), a) for i, a in enumerate(q.accept)]
+        return [((field, i), a) for field in ("core", "accept") for i, a in enumerate(getattr(q, field))]
     if q.type == "numeric":
         return [(("answer",), str(q.key()))]
     return []

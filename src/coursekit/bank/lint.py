@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from .cues import length_cue, quotation_cue, stem_words_cue
 from .giveaways import key_leaks, rubric_leaks
 from .ids import matching_id_cue, option_id_cue, ordering_id_cue
+from .intent_check import intent_findings
 from .parse import Parsed, Problem
 from .patterns import key_letters, key_positions, shared_key_sets
 from .rehearsal import Practice, rehearsals
@@ -61,6 +62,8 @@ def lint_file(
             own += [*_graded_findings(q, quiz, topic, parsed, index), *rehearsals(q, practice or Practice(), topic)]
         for loc, message in own:
             found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {message}", severity))
+        for loc, message, level in intent_findings(q):  # its own severities: a wrong intent changes scores anywhere
+            found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {message}", level))
     found += [Problem(parsed.path, parsed.line(("questions",)), m, severity) for m in key_positions(quiz)]
     if quiz.kind == "graded":
         found += _quiz_patterns(parsed, quiz, index)

@@ -285,7 +285,7 @@ def _hint_leak(q) -> str | None:
         return None
     keys = {
         "numeric": lambda: [str(q.key())],
-        "text": lambda: q.accept,
+        "text": lambda: q.forms(),
         "single": lambda: [o.text for o in q.options if o.id == q.answer],
     }.get(q.type, list)()
     hint = f" {normalize_text(q.hint)} "
