@@ -49,12 +49,12 @@ def test_the_course_bank_states_its_intent_cleanly(repo, sections):
 def test_a_hint_may_not_name_a_core_term(repo, tmp_path):
     """Is a graded hint that states a core term (not only an `accept` answer) refused, since feedback shows hints to
     students who got the question wrong?"""
-    text = (repo / "assignments" / "bank" / "way-forward.yaml").read_text(encoding="utf-8")
+    text = (repo / "tests" / "fixtures" / "retired-bank" / "retired.yaml").read_text(encoding="utf-8")
     leaky = text.replace(
         "hint: The brief appeared in April 2021; the answer is the administration then in office.",
         "hint: Think of Biden, in office when the brief appeared.",
     )
     assert leaky != text
-    (tmp_path / "way-forward.yaml").write_text(leaky, encoding="utf-8")
+    (tmp_path / "retired.yaml").write_text(leaky, encoding="utf-8")
     problems = [str(p) for p in check_bank([tmp_path]).problems]
     assert any("wf-mantra" in p and "the hint gives the key away ('Biden')" in p for p in problems), problems

@@ -22,13 +22,14 @@ from coursekit.grading.scoring.rules import score
 
 REPO = Path(__file__).resolve().parents[2]
 BANK = REPO / "assignments" / "bank"
+RETIRED = REPO / "tests" / "fixtures" / "retired-bank" / "retired.yaml"  # wf-mantra and wf-six-areas, kept for tests
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Where a form can go: an existing flow list, a flow list spread over two lines, a block list, and no list yet.
 PLACES = [
     ("three-challenges.yaml", "tc-restrain", "accept"),
     ("treaty-years.yaml", "ty-architecture", "refuse"),
-    ("way-forward.yaml", "wf-mantra", "accept"),
+    ("retired.yaml", "wf-mantra", "accept"),
     ("block.yaml", "fx-text", "accept"),
 ]
 BLOCK = (REPO / "tests" / "fixtures" / "good-bank" / "every-type.yaml").read_text(encoding="utf-8")
@@ -38,6 +39,7 @@ BLOCK = (REPO / "tests" / "fixtures" / "good-bank" / "every-type.yaml").read_tex
 def bank(tmp_path) -> Path:
     """A copy of the graded bank, plus a file whose text question lists `accept` as a block list with comments."""
     folder = shutil.copytree(BANK, tmp_path / "bank", ignore=shutil.ignore_patterns("practice"))
+    shutil.copy(RETIRED, folder / "retired.yaml")
     data = yaml.safe_load(BLOCK)
     text = next(q for q in data["questions"] if q["type"] == "text")
     block = "\n".join(f"      - {a}   # kept" for a in text["accept"])
@@ -90,11 +92,11 @@ def test_comments_and_layout_survive_several_additions(bank):
     before = path.read_text(encoding="utf-8").splitlines()
     for text in ("one", "two: three", "yes"):
         add_form(path, "fx-text", "accept", text)
-        add_form(bank / "way-forward.yaml", "wf-mantra", "refuse", text)
+        add_form(bank / "retired.yaml", "wf-mantra", "refuse", text)
     after = path.read_text(encoding="utf-8").splitlines()
     assert [line for line in before if line not in after] == []
     assert [line.strip() for line in after if line not in before] == ["- one", '- "two: three"', '- "yes"']
-    assert load_bank([bank / "way-forward.yaml"]).question("wf-mantra").refuse[-3:] == ["one", "two: three", "yes"]
+    assert load_bank([bank / "retired.yaml"]).question("wf-mantra").refuse[-3:] == ["one", "two: three", "yes"]
 
 
 def test_an_unknown_question_changes_nothing(bank):
@@ -127,7 +129,7 @@ def test_group_numbers_do_not_move_when_a_group_changes_section():
 def test_feedback_says_which_form_a_right_answer_matched():
     """Does a right text answer's feedback (HTML for the page and formgrader, plain text) say which form it matched,
     and a wrong or refused one say nothing that names a form (unless the instructor shows the key)?"""
-    q = load_bank([BANK]).question("wf-mantra")
+    q = load_bank([RETIRED]).question("wf-mantra")
     right = question_outputs(1, q, "Biden adminstration", score(q, "Biden adminstration"))
     said = "Matched: the core term “Biden” with the optional word “administration”, allowing one typing slip"
     assert said in right["text/plain"] and said in right["text/html"]
@@ -141,7 +143,7 @@ def test_feedback_says_which_form_a_right_answer_matched():
 
 def test_a_number_read_from_words_says_so():
     """Is a number typed in words, or within the tolerance, credited and the feedback says how it was read?"""
-    q = load_bank([BANK]).question("wf-six-areas")
+    q = load_bank([RETIRED]).question("wf-six-areas")
     shown = question_outputs(1, q, "six areas.", score(q, "six areas."))
     assert score(q, "six areas.").points == q.points
     assert "Matched: read as 6 (a trailing period, the unit, in words)." in shown["text/plain"]
@@ -163,6 +165,6 @@ def test_accepting_an_answer_with_control_characters_is_refused():
     """Is a group whose spelling holds control characters refused for the bank, saying how to accept it as text?"""
     from coursekit.grading.review.answers import _can_decide
 
-    q = load_bank([BANK]).question("wf-mantra")
+    q = load_bank([RETIRED]).question("wf-mantra")
     with pytest.raises(CourseError, match="control characters"):
         _can_decide(q, None, "accept", "Biden\x1b[31m")
