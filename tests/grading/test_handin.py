@@ -6,8 +6,10 @@ import os
 
 import pytest
 
+from coursekit.grading.intake.admit import admit
+from coursekit.grading.intake.budget import Budget
 from coursekit.grading.intake.handin import read_regular
-from coursekit.grading.intake.quarantine import quarantine_submission, quarantined
+from coursekit.grading.intake.quarantine import quarantined
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def test_quarantine_moves_links_and_special_files_and_keeps_regular_ones(submitt
     (folder / "sub").mkdir()
     os.symlink("/dev/zero", folder / "sub/zero")
     os.mkfifo(folder / "pipe")
-    moved = quarantine_submission(tmp_path, folder, "quiz", "alice")
+    moved = admit(root=tmp_path, folder=folder, assignment="quiz", student="alice", budget=Budget()).moved
     assert moved == {
         "sub/zero": {"kind": "a symbolic link", "target": "/dev/zero"},
         "pipe": {"kind": "a named pipe (FIFO)"},

@@ -17,6 +17,7 @@ from ..course import find_course
 from ..errors import CourseError
 from .gradebook_rows import Row, configured_db_url, gradebook_rows
 from .intake import ledger
+from .intake.quarantine import refusals
 from .quiz_notebook import quiz_of
 from .scoring.key import grade_answers, load_quiz
 
@@ -37,6 +38,7 @@ class AuditReport:
     overrides: list[Finding] = field(default_factory=list)
     unaudited: list[Finding] = field(default_factory=list)
     pending_manual: dict[str, int] = field(default_factory=dict)  # student -> written responses to grade
+    refused: list[Finding] = field(default_factory=list)  # submissions intake refused whole (not graded)
 
     @property
     def exit_code(self) -> int:
@@ -47,8 +49,10 @@ class AuditReport:
         return self.exit_code == 0
 
     def summary(self) -> str:
+        refused = _section("Refused at intake, not graded", self.refused)
         if not self.submissions:
-            return f"audit {self.assignment}: the gradebook has no autograded submissions yet; grade them first."
+            first = f"audit {self.assignment}: the gradebook has no autograded submissions yet; grade them first."
+            return "\n".join([first, *refused])
         lines = [f"audit {self.assignment}: {self.submissions} submission(s) checked against the answers as handed in."]
         lines += _section("Scores that differ", self.mismatches, "every autograded score matches the handed-in answers")
         lines += _section("Manual scores on autograded questions (confirm a grader set each one)", self.overrides)
@@ -56,7 +60,7 @@ class AuditReport:
         if self.pending_manual:
             total = sum(self.pending_manual.values())
             lines.append(f"Waiting for a grader: {total} written response(s) of {len(self.pending_manual)} student(s).")
-        return "\n".join(lines)
+        return "\n".join(lines + refused)
 
 
 def _section(title: str, findings: list[Finding], empty: str = "") -> list[str]:
@@ -74,6 +78,9 @@ def audit_assignment(*, assignment: str, db_url: str | None = None) -> AuditRepo
         raise CourseError(f"{root / 'source' / assignment}: no coursekit quiz notebooks to audit for '{assignment}'.")
     rows = gradebook_rows(db_url or configured_db_url(root), assignment)
     report = AuditReport(assignment, submissions=len({r.student for r in rows}))
+    for student, last in refusals(root, assignment).items():
+        text = f"{last.get('at', '')}: {last.get('reason', '')}; its folder is in {last.get('moved_to', '')}"
+        report.refused.append(Finding(student, text))
     keys = {quiz: load_quiz(course, quiz).questions for quiz in set(quizzes.values())}
     by_student: dict[str, list[Row]] = {}
     for row in rows:

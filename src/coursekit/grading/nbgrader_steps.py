@@ -4,8 +4,10 @@ The course's ``nbgrader_config.py`` plugs these into nbgrader's configurable lis
 ``converters/autograde.py``: ``sanitize_preprocessors``, ``autograde_preprocessors``, and the
 converters' ``pre_convert_hook`` / ``post_convert_hook``):
 
-* ``before_autograde`` (hook): moves symlinks and special files out of each submission before nbgrader
-  copies it, and puts the released notebook in place of a quiz notebook nbgrader could not even read;
+* ``intake.gate.IntakeFirst`` (the converter's exporter class): decides each submission (intake/admit.py) right
+  after nbgrader lists the submissions and before it reads anything inside one;
+* ``before_autograde`` (hook): intake's second look, and the released notebook in place of a quiz notebook
+  nbgrader could not even read;
 * ``QuizSubmission`` (first sanitize step): records the answers file in the ledger and rebuilds a
   quiz notebook from its source (``quiz_notebook.py``);
 * ``QuizScores`` (first autograde step, in place of a kernel): scores the recorded answers with the
@@ -18,6 +20,7 @@ converters' ``pre_convert_hook`` / ``post_convert_hook``):
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +31,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from . import sources
 from .intake import ledger
-from .intake.quarantine import quarantine_submission
+from .intake.admit import Admission
+from .intake.budget import Budget, budget_of
+from .intake.gate import decide, decided_budget
 from .quiz_notebook import META, fill, quiz_of, rebuild, submission_notes
 from .scoring.key import grade_answers, unknown_ids
 
@@ -115,17 +120,44 @@ def score_into(nb: NotebookNode, key: sources.Key, entry: ledger.Entry, ignored:
     return scores
 
 
-def before_autograde(*, assignment: str, student: str, notebooks: list[str], **_) -> None:
-    """``Autograde.pre_convert_hook``: made safe to copy before nbgrader copies it (see quarantine.py)."""
+def before_autograde(*, assignment: str, student: str, notebooks: list[str], budget=None, **_) -> list[Admission]:
+    """``Autograde.pre_convert_hook``: intake's second look, then unreadable quiz notebooks replaced by released ones.
+
+    The course config's ``IntakeFirst`` (intake/gate.py) decided each submission before nbgrader read anything in
+    it; looked at again here with the same budget, a decided folder is found clean. A course config without that
+    line gets its only decision here: a refused folder's notebooks leave ``notebooks``, the very list nbgrader
+    passes and then grades, so nothing of it is graded.
+    """
+    decided = []
     for folder in sorted({Path(n).parent for n in notebooks}):
         place = _submission_place(folder)
         if place is None:
             continue
         root, real_student, real_assignment = place
-        quarantine_submission(root, folder, real_assignment, real_student)
+        limits = budget or decided_budget(folder) or _configured_budget()
+        admission = decide(root=root, folder=folder, assignment=real_assignment, student=real_student, budget=limits)
+        decided.append(admission)
+        if admission.refused:
+            notebooks[:] = [n for n in notebooks if Path(n).parent != folder]
+            _log().error("%s/%s: %s", real_student, real_assignment, admission.line())
+            continue
         for path in notebooks:
             if Path(path).parent == folder:
                 sources.repair_quiz_notebook(root, Path(path), real_assignment, real_student)
+    return decided
+
+
+def _configured_budget() -> Budget:
+    """``c.Intake.*`` of the running nbgrader app (plain ``nbgrader autograde``), else the defaults."""
+    from traitlets.config import Application
+
+    return budget_of(Application.instance().config) if Application.initialized() else Budget()
+
+
+def _log():
+    from traitlets.config import Application
+
+    return Application.instance().log if Application.initialized() else logging.getLogger("coursekit.intake")
 
 
 def _submission_place(folder: Path) -> tuple[Path, str, str] | None:

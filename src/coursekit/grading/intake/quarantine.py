@@ -1,24 +1,26 @@
-"""Quarantine: symlinks and special files are moved out of a submission before nbgrader copies it.
+"""Quarantine: where intake puts what it will not let nbgrader see, and the grader's record of it. Nothing is deleted.
 
 nbgrader copies every file of a submission into ``autograded/`` (and later ``feedback/``) with
 ``shutil.copy``, which follows symlinks (a link to another student's answers, or to ``/etc/passwd``,
 is copied as that file), reads a device such as ``/dev/zero`` forever, and fails the submission on a
-FIFO. So before that copy, every entry that is not a regular file or a real folder is moved to
-``<course>/assignments/.coursekit/quarantine/<assignment>/<student>/`` and listed in ``moved.json``:
-nothing is deleted, and the grader can see what was there.
+FIFO. So intake renames (never copies) into ``<course>/assignments/.coursekit/quarantine/<assignment>/<student>/``:
+
+* ``files/<path>``: each entry that is not a regular file or a real folder, the rest being graded;
+* ``refused/<time>/``: a whole submission over budget (see ``admit.py``), graded not at all;
+
+and lists each in ``moved.json`` (the grader's only), by the path it had in the submission.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ..private_files import write_private
-from .handin import kind_of
+from ..private_files import private_folder, write_private
 
-MAX_ENTRIES = 20_000  # a submission folder larger than this is not walked further
+REFUSED = "refused at intake"
 
 
 def quarantine_dir(root: Path, assignment: str, student: str) -> Path:
@@ -27,30 +29,53 @@ def quarantine_dir(root: Path, assignment: str, student: str) -> Path:
 
 def quarantined(root: Path, assignment: str, student: str) -> dict[str, dict]:
     """relative path -> {"kind": what it was, "target": a link's target}, for one submission ({} if none)."""
-    record = quarantine_dir(root, assignment, student) / "moved.json"
+    record_file = quarantine_dir(root, assignment, student) / "moved.json"
     try:
-        data = json.loads(record.read_text(encoding="utf-8"))
+        data = json.loads(record_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def quarantine_submission(root: Path, submission: Path, assignment: str, student: str) -> dict[str, dict]:
-    """Move the symlinks, FIFOs, sockets and devices of ``submission`` to quarantine; return what moved."""
-    submission = Path(os.path.abspath(submission))
-    odd = [submission] if os.path.islink(submission) else _odd_entries(submission)
+def move_aside(root: Path, folder: Path, assignment: str, student: str, odd: list[tuple[str, dict]]) -> dict:
+    """Rename each ``(relative path, description)`` of ``folder`` into quarantine; record and return them."""
     if not odd:
         return {}
-    target = quarantine_dir(root, assignment, student)
     moved = quarantined(root, assignment, student)
-    for path in odd:
-        rel = "." if path == submission else str(path.relative_to(submission))
-        moved[rel] = _describe(path)
-        dest = target / "files" / rel.replace("..", "__")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(path), str(dest))  # a rename: links and FIFOs move as themselves
+    files = quarantine_dir(root, assignment, student) / "files"
+    for rel, what in odd:
+        _rename(Path(folder) / rel, files / rel)
+        moved[rel] = what
     record(root, assignment, student, moved)
-    return moved
+    return dict(odd)
+
+
+def refuse_whole(root: Path, folder: Path, assignment: str, student: str, reason: str) -> Path:
+    """Rename the whole submission ``folder`` into quarantine (``refused/<time>``); record why; return where."""
+    now = datetime.now(UTC)
+    dest = _rename(Path(folder), quarantine_dir(root, assignment, student) / "refused" / now.strftime("%Y%m%dT%H%M%SZ"))
+    moved = quarantined(root, assignment, student)
+    where = str(dest.relative_to(root))
+    moved["."] = {"kind": REFUSED, "reason": reason, "moved_to": where, "at": now.isoformat(timespec="seconds")}
+    record(root, assignment, student, moved)
+    return dest
+
+
+def refusal(root: Path, assignment: str, student: str) -> dict | None:
+    """The record of the last time this student's submission was refused whole, if it was."""
+    found = quarantined(root, assignment, student).get(".")
+    return found if isinstance(found, dict) and found.get("kind") == REFUSED else None
+
+
+def refusals(root: Path, assignment: str) -> dict[str, dict]:
+    """student -> the record of their last refused submission of ``assignment``."""
+    folder = Path(root) / ".coursekit" / "quarantine" / assignment
+    found = {}
+    for student in sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []:
+        last = refusal(root, assignment, student)
+        if last:
+            found[student] = last
+    return found
 
 
 def record(root: Path, assignment: str, student: str, moved: dict[str, dict]) -> None:
@@ -58,27 +83,14 @@ def record(root: Path, assignment: str, student: str, moved: dict[str, dict]) ->
     write_private(quarantine_dir(root, assignment, student) / "moved.json", json.dumps(moved, indent=1, sort_keys=True))
 
 
-def _odd_entries(folder: Path) -> list[Path]:
-    """Entries under ``folder`` that are neither regular files nor real folders (never following links)."""
-    odd, todo, seen = [], [folder], 0
-    while todo and seen < MAX_ENTRIES:
-        try:
-            entries = list(os.scandir(todo.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            seen += 1
-            if entry.is_dir(follow_symlinks=False):
-                todo.append(Path(entry.path))
-            elif not entry.is_file(follow_symlinks=False):
-                odd.append(Path(entry.path))
-    return odd
-
-
-def _describe(path: Path) -> dict:
-    if os.path.islink(path):
-        return {"kind": "a symbolic link", "target": os.readlink(path)[:300]}
-    return {"kind": kind_of(os.lstat(path).st_mode)}
+def _rename(source: Path, dest: Path) -> Path:
+    """A rename, so a link or a FIFO moves as itself (never read); a taken name gets a suffix, nothing is replaced."""
+    private_folder(dest.parent)
+    target, n = dest, 1
+    while os.path.lexists(target):
+        target, n = dest.with_name(f"{dest.name}~{n}"), n + 1
+    os.rename(source, target)
+    return target
 
 
 def said(moved: dict) -> str:
