@@ -19,7 +19,7 @@ TIMESTAMP = "timestamp.txt"
 MAX_BYTES = 100  # nbgrader's own are about 30 bytes
 _SHAPE = re.compile(
     r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"  # date and time, as nbgrader and isoformat write them
-    r"( ?(Z|[+-]\d{2}(:?\d{2})?|[A-Za-z][A-Za-z0-9_/+-]{0,39}))?"  # a zone: Z, an offset or a name (UTC, Asia/Seoul)
+    r"( ?(Z|[+-]\d{2}(:?\d{2})?|[A-Za-z][A-Za-z0-9_/:+-]{0,39}))?"  # a zone: Z, an offset, a name (KST, UTC+09:00)
 )
 EXAMPLE = "2021-04-01 12:00:00.000000 UTC"
 
