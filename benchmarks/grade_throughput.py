@@ -11,7 +11,13 @@ added cell, a symlinked answers file, a 5,000-digit number), then in the same ru
 print submissions per second, the speed-up over stock, peak memory, whether the last two give identical
 gradebooks and autograded notebooks, where coursekit's time goes per submission, and the audit's rate.
 
+With ``--hostile``, the same class is graded again with the submissions of issue 17 added (4,000 empty folders,
+links behind 20,010 folders, a 10 MB timestamp.txt, a notebook of 400,000 added cells), and the seconds they add
+to each command are printed: what one hostile submission costs the class (intake refuses them before nbgrader
+lists or reads them).
+
     .venv/bin/python benchmarks/grade_throughput.py --n 200 1000
+    .venv/bin/python benchmarks/grade_throughput.py --n 50 --hostile --stock-max 0
 """
 
 from __future__ import annotations
@@ -137,6 +143,28 @@ def _attack(folder: Path, assignment: str, i: int) -> None:
         answers.write_text('{"schema": 1, "answers": {"x": ' + "9" * 5000 + "}}")
 
 
+def add_hostile(course: Path, assignment: str) -> list[str]:
+    """The hostile submissions of issue 17, beside the class; returns their student ids."""
+    release = course / "assignments" / "release" / assignment
+    made = {}
+    for name in ("zz-folders", "zz-behind", "zz-stamp", "zz-cells"):
+        made[name] = course / "assignments" / "submitted" / name / assignment
+        shutil.copytree(release, made[name])
+    for i in range(4000):  # nbgrader's listing is quadratic in a folder's entries
+        (made["zz-folders"] / f"e{i}").mkdir()
+    for i in range(20_010):  # past the old quarantine walk's 20,000 entries, then links
+        (made["zz-behind"] / f"e{i}").mkdir()
+    (made["zz-behind"] / "zz").mkdir()
+    os.symlink(course / "assignments" / "bank" / f"{assignment}.yaml", made["zz-behind"] / "zz" / "bank.txt")
+    (made["zz-stamp"] / "timestamp.txt").write_text("2026-01-15 " + "1" * 10_000_000)
+    notebook = made["zz-cells"] / f"{assignment}.ipynb"
+    nb = json.loads(notebook.read_text())
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": "x"}
+    nb["cells"] += [cell] * 400_000
+    notebook.write_text(json.dumps(nb))
+    return list(made)
+
+
 class PeakRSS:
     """Peak resident memory of a process and all its descendants, sampled every 0.2 s."""
 
@@ -215,7 +243,7 @@ def audit_rate(course: Path, assignment: str, repeats: int = 5) -> tuple[float, 
     return report.submissions / best, len(report.mismatches)
 
 
-def bench(base: Path, tmp: Path, n: int, assignment: str, run_stock: bool) -> dict:
+def bench(base: Path, tmp: Path, n: int, assignment: str, run_stock: bool, tag: str = "") -> dict:
     """Grade the same N submissions three ways; return the measurements."""
     out = {}
     ways = {
@@ -226,7 +254,7 @@ def bench(base: Path, tmp: Path, n: int, assignment: str, run_stock: bool) -> di
     for name, (copy, cmd) in ways.items():
         if name.startswith("stock") and not run_stock:
             continue
-        course = copy(base, tmp / f"{n}-{name.split()[0]}-{len(out)}")
+        course = copy(base, tmp / f"{n}{tag}-{name.split()[0]}-{len(out)}")
         seconds, rss, code, stdout = timed(cmd, course)
         out[name] = {"course": course, "seconds": seconds, "rss": rss, "code": code, "stdout": stdout}
         print(f"  {name:<26} {seconds:8.1f} s {n / seconds:9.2f}/s  peak RSS {rss / 2**20:5.0f} MiB  (exit {code})",
@@ -236,6 +264,14 @@ def bench(base: Path, tmp: Path, n: int, assignment: str, run_stock: bool) -> di
 
 def _copy(base: Path, dest: Path) -> Path:
     return shutil.copytree(base, dest, symlinks=True)
+
+
+def hostile_cost(honest: dict, hostile: dict, names: list[str]) -> None:
+    """The seconds the hostile submissions add to each command, measured in this run."""
+    for way in ("nbgrader + course config", "coursekit grade"):
+        extra = hostile[way]["seconds"] - honest[way]["seconds"]
+        print(f"  {len(names)} hostile submissions add {extra:+.1f} s to {way} "
+              f"({hostile[way]['seconds'] / honest[way]['seconds']:.2f}x the class alone)")  # fmt: skip
 
 
 def report(results: dict, n: int, assignment: str) -> bool:
@@ -261,6 +297,7 @@ def main(argv=None) -> int:
     p.add_argument("--assignment", default="treaty-years", help="which real quiz (default treaty-years)")
     p.add_argument("--stock-max", type=int, default=None, help="time stock nbgrader only up to this N (it is slow)")
     p.add_argument("--keep", action="store_true", help="keep the temporary courses and print where they are")
+    p.add_argument("--hostile", action="store_true", help="grade the class again with issue 17's hostile submissions")
     args = p.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="grade-bench-"))
@@ -272,6 +309,12 @@ def main(argv=None) -> int:
             make_submissions(base, args.assignment, n)
             results = bench(base, tmp, n, args.assignment, args.stock_max is None or n <= args.stock_max)
             ok = report(results, n, args.assignment) and ok
+            if args.hostile:
+                print(f"N = {n} and the hostile submissions:", flush=True)
+                names = add_hostile(base, args.assignment)
+                attacked = bench(base, tmp, n, args.assignment, False, tag="-hostile")
+                ok = report(attacked, n, args.assignment) and ok
+                hostile_cost(results, attacked, names)
         return 0 if ok else 1
     finally:
         if args.keep:

@@ -21,9 +21,10 @@ from coursekit.grading.intake.budget import Budget
 
 CANARY = b"CANARY-5e1f0c7a-never-graded"
 LINK_TARGETS = ("canary", "canary-rel", "/dev/zero", "/etc/passwd", "self", "..", "other", "dangling")
-ODD_NAMES = ["a\nb", "tab\there", "del\x7f", "bad\udcffbytes", "r\u202eevil.txt", "nbsp\u00a0x", "zwj\u200dx",
-             "x" * 150, "sp ace", "é-accent", "日本語", "[a]", "a*b", "q?", ".hidden", "feedback", "__pycache__",
-             "m.pyc", ".ipynb_checkpoints", "-rf", "other.ipynb", "..dots", "timestamp.txt"]  # fmt: skip
+ODD_NAMES = ["sp ace", "é-accent", "日本語", "[a]", "a*b", "q?", ".hidden", "feedback", "__pycache__", "m.pyc",
+             ".ipynb_checkpoints", "-rf", "other.ipynb", "..dots", "x" * 100]  # fmt: skip
+BAD_NAMES = ["a\nb", "tab\there", "del\x7f", "bad\udcffbytes", "r\u202eevil.txt", "nbsp\u00a0x", "zwj\u200dx",
+             "x" * 150]  # unprintable, or longer than the default 128 characters  # fmt: skip
 _PLAIN = "abcdefghijklmnopqrstuvwxyzABC0123456789_-."
 
 
@@ -35,12 +36,12 @@ def _makeable(name: str) -> bool:
         return False
 
 
-names = st.one_of(
+names = st.one_of(  # printable names: a tree is refused for its names only when a budget says so
     st.text(alphabet=_PLAIN, min_size=1, max_size=10),
     st.sampled_from(ODD_NAMES),
-    st.text(min_size=1, max_size=20),  # anything Hypothesis can think of
+    st.text(min_size=1, max_size=12).filter(str.isprintable),
 ).filter(_makeable)
-
+bad_names = st.one_of(st.sampled_from(BAD_NAMES), st.text(min_size=1, max_size=12)).filter(_makeable)
 leaves = st.one_of(
     st.tuples(st.just("file"), st.one_of(st.integers(0, 3000), st.sampled_from([10**6, 10**9, 10**12]))),
     st.tuples(st.just("link"), st.sampled_from(LINK_TARGETS)),
@@ -58,23 +59,37 @@ nodes = st.recursive(
     ),
     max_leaves=12,
 )
-TIMESTAMPS = [b"2026-01-15 10:00:00 UTC", b"2021-04-01 12:00:00.123456 KST", b"2021-04-01 12:00:00+09:00",
-              b"", b"yesterday", b"2021-13-45 99:99:99", b"2021-04-01 12:00:00 UTC extra", b"\xff\xfe"]  # fmt: skip
-timestamps = st.one_of(st.sampled_from(TIMESTAMPS), st.binary(max_size=40))
-trees = st.tuples(
+GOOD_TIMESTAMPS = [b"2026-01-15 10:00:00 UTC", b"2021-04-01 12:00:00.123456 KST", b"2021-04-01 12:00:00+09:00", b""]
+BAD_TIMESTAMPS = [b"yesterday", b"2021-13-45 99:99:99", b"2021-04-01 12:00:00 UTC extra", b"\xff\xfe"]
+timestamps = st.one_of(
+    st.none(),
+    st.sampled_from(GOOD_TIMESTAMPS).map(lambda b: ("text", b)),
+    st.one_of(
+        st.sampled_from(BAD_TIMESTAMPS).map(lambda b: ("text", b)),
+        st.binary(max_size=40).map(lambda b: ("text", b)),
+        leaves,
+    ),
+)
+trees = st.tuples(  # (tree, its timestamp.txt or None, an entry with a bad name or None)
     st.dictionaries(names, nodes, max_size=5),
-    st.one_of(st.none(), timestamps.map(lambda b: ("text", b)), leaves),  # timestamp.txt, if any
+    timestamps,
+    st.one_of(st.none(), st.none(), st.none(), st.none(), st.tuples(bad_names, leaves)),
+)
+calm_trees = st.tuples(  # hostile entries only, with a good timestamp or none: mostly within the default budget
+    st.dictionaries(names, nodes, max_size=6),
+    st.one_of(st.none(), st.sampled_from(GOOD_TIMESTAMPS).map(lambda b: ("text", b))),
+    st.none(),
 )
 budgets = st.one_of(
     st.just(Budget()),
     st.builds(
         Budget,
-        max_entries=st.integers(3, 80),
-        max_depth=st.integers(1, 6),
-        max_total_bytes=st.integers(0, 20_000),
-        max_file_bytes=st.integers(0, 5_000),
-        max_notebook_bytes=st.integers(0, 5_000),
-        max_name_length=st.integers(5, 60),
+        max_entries=st.integers(3, 300),
+        max_depth=st.integers(1, 8),
+        max_total_bytes=st.integers(0, 50_000),
+        max_file_bytes=st.integers(0, 10_000),
+        max_notebook_bytes=st.integers(0, 10_000),
+        max_name_length=st.integers(5, 128),
     ),
 )
 
@@ -90,9 +105,10 @@ class Made:
 
 
 def full_tree(spec: tuple) -> dict:
-    """The tree with its timestamp.txt (if the example has one) at the top."""
-    tree, stamp = spec
-    return {**tree, "timestamp.txt": stamp} if stamp is not None else dict(tree)
+    """The tree with its timestamp.txt and its badly named entry (if the example has them) at the top."""
+    tree, stamp, bad = spec
+    tree = {**tree, **({bad[0]: bad[1]} if bad else {})}
+    return {**tree, "timestamp.txt": stamp} if stamp is not None else tree
 
 
 def build(folder: Path, tree: dict, *, canary: Path, other: Path) -> list[Made]:

@@ -211,6 +211,20 @@ def test_audit_lists_the_refused_submissions(attacked):
         assert f"  {student}: " in section and why in section
 
 
+def test_a_resubmission_is_decided_before_nbgrader_reads_its_timestamp(base, tmp_path):
+    """When alice resubmits with a FIFO as timestamp.txt, does a second plain `nbgrader autograde` (no --force: it
+    reads timestamp.txt before any hook) refuse it and finish, keeping her first grade, instead of blocking forever?"""
+    root = tmp_path / "course"
+    shutil.copytree(base, root)
+    hand_in(root, "alice", KEY)
+    must(run([str(BIN / "nbgrader"), "autograde", QUIZ], root / "assignments", timeout=300))
+    shutil.rmtree(root / "assignments/submitted/alice")
+    os.mkfifo(hand_in(root, "alice", WRONG) / "timestamp.txt")
+    again = run([str(BIN / "nbgrader"), "autograde", QUIZ], root / "assignments", timeout=120)  # a hang fails here
+    assert "alice/mini-quiz: refused at intake: timestamp.txt is a named pipe (FIFO)" in again.stderr
+    assert scores(root / "assignments" / "gradebook.db")["alice"] == FULL
+
+
 SMALL = Budget(max_entries=40, max_depth=4, max_total_bytes=60_000, max_file_bytes=30_000, max_notebook_bytes=30_000,
                max_name_length=40)  # fmt: skip
 

@@ -4,8 +4,8 @@
 ``utils.find_all_files(source, coursedir.ignore + ["*.ipynb"])`` lists. nbgrader decides each entry with
 ``is_ignored``, which globs the entry's whole folder once per pattern, so its listing is quadratic in the
 entries of a folder (2,000 empty folders: 10 s here). The rule it applies is ported here and run on the
-intake walk's list instead (nbgrader 0.9.6, ``nbgrader/utils.py``: ``is_ignored`` and ``find_all_files``;
-CPython 3.11 ``glob.py``: ``_glob0``, ``_glob1``, ``_ishidden``):
+intake walk's list instead (nbgrader 0.9.6 ``nbgrader/utils.py``: ``is_ignored`` and ``find_all_files``, the same
+in jupyter/nbgrader v0.9.5, commit 8563de4f; CPython 3.11 ``glob.py``: ``_glob0``, ``_glob1``, ``_ishidden``):
 
 * a name is ignored when a pattern without glob magic equals it, or a pattern with magic ``fnmatchcase``-es
   it, a name starting with "." matching only a pattern that starts with "." too;

@@ -1,6 +1,7 @@
 """Where intake runs: before nbgrader reads anything inside a submission, under plain nbgrader and ``coursekit grade``.
 
-nbgrader 0.9.6 (``converters/base.py``, ``BaseConverter``) handles each submission in this order:
+nbgrader 0.9.6 (``converters/base.py``, ``BaseConverter.start`` and ``convert_notebooks``; the same in
+jupyter/nbgrader v0.9.5, commit 8563de4f) handles each submission in this order:
 ``init_notebooks`` globs ``submitted/*/<assignment>/*.ipynb`` (only the top of each folder), then per submission
 ``init_destination`` (which, without ``--force`` and with an earlier autograded copy, reads the student's
 ``timestamp.txt`` unbounded), then ``pre_convert_hook``, then ``init_assignment`` (lists the whole tree,

@@ -8,7 +8,7 @@ FIFO. So intake renames (never copies) into ``<course>/assignments/.coursekit/qu
 * ``files/<path>``: each entry that is not a regular file or a real folder, the rest being graded;
 * ``refused/<time>/``: a whole submission over budget (see ``admit.py``), graded not at all;
 
-and lists each in ``moved.json`` (the grader's only), by the path it had in the submission.
+and lists them in ``moved.json`` (by the path each had in the submission) and ``refused.json`` (the grader's only).
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..private_files import private_folder, write_private
-
-REFUSED = "refused at intake"
 
 
 def quarantine_dir(root: Path, assignment: str, student: str) -> Path:
@@ -54,27 +52,29 @@ def refuse_whole(root: Path, folder: Path, assignment: str, student: str, reason
     """Rename the whole submission ``folder`` into quarantine (``refused/<time>``); record why; return where."""
     now = datetime.now(UTC)
     dest = _rename(Path(folder), quarantine_dir(root, assignment, student) / "refused" / now.strftime("%Y%m%dT%H%M%SZ"))
-    moved = quarantined(root, assignment, student)
     where = str(dest.relative_to(root))
-    moved["."] = {"kind": REFUSED, "reason": reason, "moved_to": where, "at": now.isoformat(timespec="seconds")}
-    record(root, assignment, student, moved)
+    entry = {"reason": reason, "moved_to": where, "at": now.isoformat(timespec="seconds")}
+    history = [*_refusals_of(root, assignment, student), entry]
+    write_private(quarantine_dir(root, assignment, student) / "refused.json", json.dumps(history, indent=1))
     return dest
 
 
-def refusal(root: Path, assignment: str, student: str) -> dict | None:
-    """The record of the last time this student's submission was refused whole, if it was."""
-    found = quarantined(root, assignment, student).get(".")
-    return found if isinstance(found, dict) and found.get("kind") == REFUSED else None
+def _refusals_of(root: Path, assignment: str, student: str) -> list[dict]:
+    try:
+        data = json.loads((quarantine_dir(root, assignment, student) / "refused.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
 
 
 def refusals(root: Path, assignment: str) -> dict[str, dict]:
-    """student -> the record of their last refused submission of ``assignment``."""
+    """student -> the record of their last refused submission of ``assignment`` (reason, moved_to, at)."""
     folder = Path(root) / ".coursekit" / "quarantine" / assignment
     found = {}
     for student in sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []:
-        last = refusal(root, assignment, student)
-        if last:
-            found[student] = last
+        history = _refusals_of(root, assignment, student)
+        if history:
+            found[student] = history[-1]
     return found
 
 

@@ -1,10 +1,11 @@
 """A submission's ``timestamp.txt``: read bounded, and accepted only as one time written the way nbgrader writes it.
 
 nbgrader reads it whole and unbounded (``CourseDirectory.get_existing_timestamp`` in nbgrader/coursedir.py,
-0.9.6): a 10 MB file cost 45–90 s in ``dateutil``, a FIFO would block it, a link to ``/dev/zero`` would fill
-memory, and on a bad one its error path (``self.fail``, which CourseDirectory lacks) raises. nbgrader's exchange
-writes ``strftime("%Y-%m-%d %H:%M:%S.%f %Z")`` (exchange/abc/exchange.py) and ``zip_collect`` writes
-``isoformat(" ")`` (apps/zipcollectapp.py), so a date, a time and at most a zone is all a real one holds.
+0.9.6; the same in jupyter/nbgrader v0.9.5, commit 8563de4f): a 10 MB file cost 45–90 s in ``dateutil``, a FIFO
+would block it, a link to ``/dev/zero`` would fill memory, and on a bad one its error path (``self.fail``, which
+CourseDirectory lacks) raises. nbgrader's exchange writes ``strftime("%Y-%m-%d %H:%M:%S.%f %Z")``
+(exchange/abc/exchange.py) and ``zip_collect`` writes ``isoformat(" ")`` (apps/zipcollectapp.py), so a date, a
+time and at most a zone is all a real one holds.
 What passes here is then parsed by nbgrader itself (``utils.parse_utc``), so the gradebook gets nbgrader's value.
 """
 

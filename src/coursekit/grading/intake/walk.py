@@ -95,7 +95,9 @@ def _describe(entry: os.DirEntry) -> dict:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1_000_000:g} MB"
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:g} MB"
+    return f"{size / 1000:g} kB" if size >= 1000 else f"{size} bytes"
 
 
 def shown(name: str, limit: int = 80) -> str:
