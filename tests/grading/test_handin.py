@@ -81,4 +81,20 @@ def test_quarantine_moves_links_and_special_files_and_keeps_regular_ones(submitt
     }
     assert quarantined(tmp_path, "quiz", "alice") == moved
     assert sorted(p.name for p in folder.rglob("*")) == ["keep.txt", "sub"]
-    assert os.path.islink(tmp_path / ".coursekit/quarantine/quiz/alice/files/sub/zero")
+    (kept,) = (tmp_path / ".coursekit/quarantine/quiz/alice/files").iterdir()
+    assert os.path.islink(kept / "sub/zero")
+
+
+def test_a_link_kept_from_an_earlier_hand_in_never_receives_a_later_entry(submitted, tmp_path):
+    """When a link `sub` (to a folder outside) was moved aside before, is a later `sub/pipe` moved elsewhere, never
+    through that link into the folder it points at?"""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = submitted / "alice/quiz"
+    os.symlink(outside, folder / "sub")
+    admit(root=tmp_path, folder=folder, assignment="quiz", student="alice", budget=Budget())
+    (folder / "sub").mkdir()
+    os.mkfifo(folder / "sub/pipe")
+    admission = admit(root=tmp_path, folder=folder, assignment="quiz", student="alice", budget=Budget())
+    assert admission.moved == {"sub/pipe": {"kind": "a named pipe (FIFO)"}}
+    assert list(outside.iterdir()) == []

@@ -94,8 +94,9 @@ def _admitted_clean(root: Path, folder: Path, made: list, admission) -> None:
     present = ht.regular_files_under(folder)  # asserts: nothing but regular files and real folders
     assert set(admission.files) == set(present)
     assert set(admission.moved) == ht.odd(made)
+    (kept,) = (quarantine_dir(root, "quiz", "mal") / "files").iterdir() if admission.moved else [None]
     for rel in ht.odd(made):  # moved aside, not deleted
-        assert os.path.lexists(quarantine_dir(root, "quiz", "mal") / "files" / rel), rel
+        assert os.path.lexists(kept / rel), rel
     assert not [rel for rel, data in present.items() if ht.CANARY in data]
     dest = root / "autograded" / "mal" / "quiz"
     for rel in to_copy(str(folder), admission.files, IGNORE):

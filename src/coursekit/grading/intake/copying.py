@@ -24,6 +24,8 @@ import glob
 import os
 import stat
 
+from nbgrader.utils import is_ignored
+
 CHUNK = 1 << 20
 
 
@@ -44,8 +46,6 @@ def _hidden(rel: str, folder: str, ignore: list[str], hidden_dirs: dict[str, boo
     if _dir_hidden(parent, folder, ignore, hidden_dirs):
         return True
     if glob.has_magic(parent):
-        from nbgrader.utils import is_ignored
-
         return is_ignored(os.path.join(folder, rel), ignore)
     return _ignored(name, ignore)
 
@@ -55,7 +55,7 @@ def _dir_hidden(rel: str, folder: str, ignore: list[str], hidden_dirs: dict[str,
     if rel not in hidden_dirs:
         parent, _, name = rel.rpartition("/")
         hidden_dirs[rel] = _dir_hidden(parent, folder, ignore, hidden_dirs) or (
-            _nbgrader_ignores(folder, rel, ignore) if glob.has_magic(parent) else _ignored(name, ignore)
+            is_ignored(os.path.join(folder, rel), ignore) if glob.has_magic(parent) else _ignored(name, ignore)
         )
     return hidden_dirs[rel]
 
@@ -71,16 +71,8 @@ def _ignored(name: str, patterns: list[str]) -> bool:
     return False
 
 
-def _nbgrader_ignores(folder: str, rel: str, ignore: list[str]) -> bool:
-    from nbgrader.utils import is_ignored
-
-    return is_ignored(os.path.join(folder, rel), ignore)
-
-
 def _nbgrader_hides(folder: str, rel: str, ignore: list[str]) -> bool:
     """nbgrader's own decision for ``rel``: it or a folder above it (up to ``folder`` itself) is ignored."""
-    from nbgrader.utils import is_ignored
-
     path = os.path.join(folder, rel)
     while True:
         if is_ignored(path, ignore):

@@ -5,7 +5,7 @@ nbgrader copies every file of a submission into ``autograded/`` (and later ``fee
 is copied as that file), reads a device such as ``/dev/zero`` forever, and fails the submission on a
 FIFO. So intake renames (never copies) into ``<course>/assignments/.coursekit/quarantine/<assignment>/<student>/``:
 
-* ``files/<path>``: each entry that is not a regular file or a real folder, the rest being graded;
+* ``files/<time>/<path>``: each entry that is not a regular file or a real folder, the rest being graded;
 * ``refused/<time>/``: a whole submission over budget (see ``admit.py``), graded not at all;
 
 and lists them in ``moved.json`` (by the path each had in the submission) and ``refused.json`` (the grader's only).
@@ -36,13 +36,17 @@ def quarantined(root: Path, assignment: str, student: str) -> dict[str, dict]:
 
 
 def move_aside(root: Path, folder: Path, assignment: str, student: str, odd: list[tuple[str, dict]]) -> dict:
-    """Rename each ``(relative path, description)`` of ``folder`` into quarantine; record and return them."""
+    """Rename each ``(relative path, description)`` of ``folder`` into quarantine; record and return them.
+
+    Each call moves into a new folder (``files/<time>/``) made here, so no path it moves to runs through a link
+    moved aside before (a link ``sub`` kept from an earlier hand-in must never receive a later ``sub/x``).
+    """
     if not odd:
         return {}
     moved = quarantined(root, assignment, student)
-    files = quarantine_dir(root, assignment, student) / "files"
+    batch = _rename_target(quarantine_dir(root, assignment, student) / "files" / _stamp())
     for rel, what in odd:
-        _rename(Path(folder) / rel, files / rel)
+        _rename(Path(folder) / rel, batch / rel)
         moved[rel] = what
     record(root, assignment, student, moved)
     return dict(odd)
@@ -51,7 +55,7 @@ def move_aside(root: Path, folder: Path, assignment: str, student: str, odd: lis
 def refuse_whole(root: Path, folder: Path, assignment: str, student: str, reason: str) -> Path:
     """Rename the whole submission ``folder`` into quarantine (``refused/<time>``); record why; return where."""
     now = datetime.now(UTC)
-    dest = _rename(Path(folder), quarantine_dir(root, assignment, student) / "refused" / now.strftime("%Y%m%dT%H%M%SZ"))
+    dest = _rename(Path(folder), quarantine_dir(root, assignment, student) / "refused" / _stamp(now))
     where = str(dest.relative_to(root))
     entry = {"reason": reason, "moved_to": where, "at": now.isoformat(timespec="seconds")}
     history = [*_refusals_of(root, assignment, student), entry]
@@ -83,12 +87,22 @@ def record(root: Path, assignment: str, student: str, moved: dict[str, dict]) ->
     write_private(quarantine_dir(root, assignment, student) / "moved.json", json.dumps(moved, indent=1, sort_keys=True))
 
 
-def _rename(source: Path, dest: Path) -> Path:
-    """A rename, so a link or a FIFO moves as itself (never read); a taken name gets a suffix, nothing is replaced."""
+def _stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _rename_target(dest: Path) -> Path:
+    """``dest``, or ``dest~1``, ``dest~2``...: the first name not taken (nothing is ever replaced)."""
     private_folder(dest.parent)
     target, n = dest, 1
     while os.path.lexists(target):
         target, n = dest.with_name(f"{dest.name}~{n}"), n + 1
+    return target
+
+
+def _rename(source: Path, dest: Path) -> Path:
+    """A rename, so a link or a FIFO moves as itself (never read), to ``dest`` or the first free name beside it."""
+    target = _rename_target(dest)
     os.rename(source, target)
     return target
 
