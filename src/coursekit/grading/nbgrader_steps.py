@@ -33,7 +33,7 @@ from . import sources
 from .intake import ledger
 from .intake.admit import Admission
 from .intake.budget import Budget, budget_of
-from .intake.gate import decide, decided_budget
+from .intake.gate import decide, take_decision
 from .quiz_notebook import META, fill, quiz_of, rebuild, submission_notes
 from .scoring.key import grade_answers, unknown_ids
 
@@ -121,29 +121,31 @@ def score_into(nb: NotebookNode, key: sources.Key, entry: ledger.Entry, ignored:
 
 
 def before_autograde(*, assignment: str, student: str, notebooks: list[str], budget=None, **_) -> list[Admission]:
-    """``Autograde.pre_convert_hook``: intake's second look, then unreadable quiz notebooks replaced by released ones.
+    """``Autograde.pre_convert_hook``: intake's decision, then unreadable quiz notebooks replaced by released ones.
 
-    The course config's ``IntakeFirst`` (intake/gate.py) decided each submission before nbgrader read anything in
-    it; looked at again here with the same budget, a decided folder is found clean. A course config without that
-    line gets its only decision here: a refused folder's notebooks leave ``notebooks``, the very list nbgrader
-    passes and then grades, so nothing of it is graded.
+    The course config's ``IntakeFirst`` (intake/gate.py), or ``coursekit grade``, decided each submission before
+    nbgrader read anything in it; that decision is taken here. A course config without that line gets its decision
+    here: a refused folder's notebooks leave ``notebooks``, the very list nbgrader passes and then grades, so
+    nothing of it is graded.
     """
     decided = []
     for folder in sorted({Path(n).parent for n in notebooks}):
         place = _submission_place(folder)
         if place is None:
             continue
-        root, real_student, real_assignment = place
-        limits = budget or decided_budget(folder) or _configured_budget()
-        admission = decide(root=root, folder=folder, assignment=real_assignment, student=real_student, budget=limits)
+        root, who, which = place
+        admission = take_decision(folder)
+        if admission is None:  # no IntakeFirst in this course's config: decide now
+            limits = budget or _configured_budget()
+            admission = decide(root=root, folder=folder, assignment=which, student=who, budget=limits)
         decided.append(admission)
         if admission.refused:
             notebooks[:] = [n for n in notebooks if Path(n).parent != folder]
-            _log().error("%s/%s: %s", real_student, real_assignment, admission.line())
+            _log().error("%s/%s: %s", who, which, admission.line())
             continue
         for path in notebooks:
             if Path(path).parent == folder:
-                sources.repair_quiz_notebook(root, Path(path), real_assignment, real_student)
+                sources.repair_quiz_notebook(root, Path(path), which, who)
     return decided
 
 

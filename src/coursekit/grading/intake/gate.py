@@ -11,7 +11,7 @@ submission is the exporter: ``start()`` builds ``exporter_class`` right after ``
 config sets ``c.Autograde.exporter_class`` to ``IntakeFirst``, nbgrader's own ``NotebookExporter`` that first
 decides every listed submission and takes the refused ones out of the converter's list. ``coursekit grade``
 decides the class itself (``admit_class``) before it grades anyone. The pre-convert hook
-(``nbgrader_steps.before_autograde``) decides again, with the same budget, in case a course config lacks the line.
+(``nbgrader_steps.before_autograde``) takes that decision, or makes it where a course config lacks the line.
 """
 
 from __future__ import annotations
@@ -25,18 +25,19 @@ from nbconvert.exporters import NotebookExporter
 from .admit import Admission, admit
 from .budget import Budget, Intake
 
-_budgets: dict[str, Budget] = {}  # submission folder -> the budget it was last decided with, in this process
-
-
-def decided_budget(folder: Path) -> Budget | None:
-    """The budget this process last decided ``folder`` with (so the hook's second look uses the same one)."""
-    return _budgets.get(os.path.abspath(folder))
+_decided: dict[str, Admission] = {}  # submission folder -> its decision, until the pre-convert hook takes it
 
 
 def decide(*, root: Path, folder: Path, assignment: str, student: str, budget: Budget) -> Admission:
-    """``admit`` one submission folder, remembering the budget for the pre-convert hook."""
-    _budgets[os.path.abspath(folder)] = budget
-    return admit(root=root, folder=folder, assignment=assignment, student=student, budget=budget)
+    """``admit`` one submission folder, and keep the decision for the pre-convert hook of the same process."""
+    admission = admit(root=root, folder=folder, assignment=assignment, student=student, budget=budget)
+    _decided[os.path.abspath(folder)] = admission
+    return admission
+
+
+def take_decision(folder: Path) -> Admission | None:
+    """The decision made on ``folder`` since the hook last took one (so each is used once), if any."""
+    return _decided.pop(os.path.abspath(folder), None)
 
 
 class IntakeFirst(NotebookExporter):
