@@ -88,7 +88,7 @@ class Timings:
     reading: float = 0.0  # ledger record, the handed-in notebook
     scoring: float = 0.0  # parsing the answers, scoring, feedback into the notebook
     gradebook: float = 0.0  # nbgrader's gradebook: submission, grades, late penalty, commit
-    writing: float = 0.0  # intake's second look, the copied files and the autograded notebook
+    writing: float = 0.0  # quiz notebooks checked, the copied files and the autograded notebook
     count: int = 0
 
     def add(self, part: str, since: float) -> float:
