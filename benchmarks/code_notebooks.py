@@ -131,8 +131,12 @@ def _quiet_stderr():
 
 
 def report(results: dict, n: int, workers: int, kernels: dict) -> None:
+    from coursekit.grading.sandbox import cgroups
+
+    groups = cgroups.support()
+    limits = f"cgroup v{groups.version}" if groups.parents else f"watchdog ({groups.problem})"
     print(f"\n{n} submissions of a code exercise (a kernel each), {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}:")  # fmt: skip
+          f"load average {os.getloadavg()[0]:.1f}, uid {os.geteuid()}, memory and processes by {limits}:")  # fmt: skip
     slope = {}
     for name, by_n in results.items():
         total, one = by_n[n][0], by_n[1][0]

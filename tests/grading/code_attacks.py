@@ -60,9 +60,16 @@ def exhaustion() -> dict[str, str]:
             "import os, time\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        time.sleep(0.2)"
         ),
         "memory": "block = bytearray(2 * 1024 ** 3)",
-        "memfd": (  # written, never mapped: no address space is used; each under the largest file allowed
+        "memfd": (  # allocated, never mapped: no address space is used; each under the largest file allowed
             "import os\nheld = []\nfor i in range(32):\n    fd = os.memfd_create(f'm{i}')\n"
-            f"    for _ in range(48):\n        os.write(fd, b'x' * {MB})\n    held.append(fd)"
+            f"    os.posix_fallocate(fd, 0, {48 * MB})\n    held.append(fd)"
+        ),
+        "sysv": (  # SysV segments outlive every mapping, out of sight of anything outside the sandbox
+            "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.shmat.restype = ctypes.c_void_p\n"
+            "for i in range(12):\n    sid = libc.shmget(0, 128 << 20, 0o1000 | 0o600)\n    if sid < 0:\n"
+            "        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))\n"
+            "    addr = libc.shmat(sid, None, 0)\n    ctypes.memset(addr, 1, 128 << 20)\n"
+            "    libc.shmdt(ctypes.c_void_p(addr))"
         ),
         "shm": fill.format(folder="/dev/shm", size=16 * MB),
         "tmpfs": fill.format(folder="/tmp", size=16 * MB),
@@ -76,11 +83,11 @@ def exhaustion() -> dict[str, str]:
 def floods() -> dict[str, str]:
     show = "from IPython.display import display, update_display\n"
     return {
-        "flood": f"print('x' * {5 * FLOOD})",
+        "flood": f"for _ in range(50):\n    print('x' * {FLOOD // 10}, flush=True)",
         "json": show + "display({'application/json': {'k' * 60 + str(i): i for i in range(100_000)}}, raw=True)",
         "png": show + f"display({{'image/png': 'iVBORw0KGgo' * {FLOOD // 5}}}, raw=True)",
         "html": show + f"display({{'text/html': '<p>' + 'x' * {3 * FLOOD} + '</p>'}}, raw=True)",
-        "small": show + "for i in range(100_000):\n    display('.' * 100)",  # each output's JSON outweighs its text
+        "small": show + "for i in range(100_000):\n    display('.' * 1000)",  # and the JSON around each one
         "lines": f"print('\\n' * {FLOOD // 2})",  # each line is one JSON string, indented, in the notebook
         "updates": (
             show + "for i in range(2_000):\n    display('.', display_id='d')\n"
@@ -97,6 +104,7 @@ BLOCKED = {  # attack -> the error its cell must show (it is refused; the rest o
     "network": "ConnectionRefusedError",
     "fork": "BlockingIOError",
     "memory": "MemoryError",
+    "sysv": "PermissionError",  # shmget refused with EPERM
     "shm": "OSError",
     "tmpfs": "OSError",
     "disk": "OSError",

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
 import time
 from pathlib import Path
 
@@ -10,6 +15,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+import coursekit
 from coursekit.grading.parallel import kernels
 from coursekit.grading.sandbox import cgroups
 from coursekit.grading.sandbox.bwrap import SOCKETS, isolation
@@ -309,3 +315,38 @@ def test_prestarted_kernel_gets_the_submission_when_taken(tmp_path):
         kernels.release()
     assert len(boxes) == 2
     assert not [b for b in boxes if b.root.exists()]  # release() waited for the used kernels to be gone
+
+
+GRADE_HERE = """import sys
+from nbformat.v4 import new_code_cell, new_notebook
+from coursekit.grading.sandbox.execute import SandboxedExecute
+nb = new_notebook(cells=[new_code_cell("import sys, os; print(sys.prefix, os.getcwd(), os.listdir('.'))")])
+nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+nb, _ = SandboxedExecute(wall_seconds=60).preprocess(nb, {"metadata": {"path": sys.argv[1]}})
+print("".join(o.get("text", "") + "".join(o.get("traceback", [])) for o in nb.cells[0].outputs))
+"""
+
+
+def test_grading_from_a_python_under_tmp(tmp_path, submission):
+    """With the grader's Python in a virtual environment under /tmp, which the sandbox's own /tmp covers, does the
+    kernel still find it and run?"""
+    venv = Path(tempfile.mkdtemp(dir="/tmp", prefix="coursekit-venv-"))
+    venv.chmod(0o755)  # as root, the kernel runs as another uid
+    try:
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)
+        purelib = subprocess.check_output([venv / "bin" / "python", "-c", _PURELIB], text=True).strip()
+        src = Path(coursekit.__file__).resolve().parents[1]
+        (Path(purelib) / "grader.pth").write_text(f"{sysconfig.get_paths()['purelib']}\n{src}\n")
+        done = subprocess.run(
+            [venv / "bin" / "python", "-c", GRADE_HERE, str(submission)],
+            cwd=tmp_path,  # the course: never in the sandbox, nor any folder holding it
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.stdout.strip() == f"{venv} /submission ['data.csv']", done.stdout + done.stderr[-3000:]
+    finally:
+        shutil.rmtree(venv, ignore_errors=True)
+
+
+_PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"

@@ -42,7 +42,7 @@ def _file_bytes(outs: list) -> int:
     return len(nbformat.writes(nb).encode("utf-8"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(outputs, min_size=1, max_size=4))
 def test_each_output_is_counted_as_nbformat_writes_it(outs):
     """Is every output counted at least as large as nbformat makes the notebook grow by it, and at most a few bytes

@@ -15,9 +15,15 @@ submission could shadow (``-I -S``: no current folder, no site-packages on sys.p
   (in the sandbox's own mount namespace); it is gone before the kernel starts. ``scratch["keep"]`` lists folders
   bubblewrap bound read-only under one of those paths (a Python installed under /tmp): they are bound again, on
   top, so the kernel still finds them.
+
+In a sandbox, SysV shared memory is refused (``shmget`` fails with EPERM, by a seccomp filter): a segment no process
+maps any more is invisible from outside the sandbox, so no watchdog could count it. POSIX shared memory (/dev/shm,
+what Python's multiprocessing uses) works, inside the capped space. A program of another architecture (32-bit code
+on a 64-bit machine) gets EPERM for every system call.
 """
 
 import ctypes
+import errno
 import json
 import os
 import resource
@@ -26,6 +32,13 @@ import sys
 PR_SET_NO_NEW_PRIVS = 38
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 CAP_VERSION_3 = 0x20080522
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO = 0x7FFF0000, 0x00050000
+BPF_LD_W_ABS, BPF_JEQ_K, BPF_RET_K = 0x20, 0x15, 0x06
+SHMGET = {  # machine -> (its audit architecture, the numbers of shmget there: x86_64 also has the x32 one)
+    "x86_64": (0xC000003E, (29, 0x40000000 | 29)),
+    "aarch64": (0xC00000B7, (194,)),
+}
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 16384
 MODES = {"work": 0o755, "ipc": 0o755}  # the rest (tmp, shm) are shared scratch folders: 1777
 LIBC = ctypes.CDLL(None, use_errno=True)
@@ -88,6 +101,28 @@ def drop_privileges(uid: int, *, sandboxed: bool) -> None:
     _check(LIBC.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no new privileges")
 
 
+class _Filter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+
+class _Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
+
+
+def refuse_sysv_shm() -> None:
+    """A seccomp filter (it needs no_new_privs first): shmget, and any call of another architecture, fail with EPERM."""
+    arch, numbers = SHMGET.get(os.uname().machine, (None, ()))
+    if arch is None:
+        return  # an architecture we have no numbers for: SysV shared memory stays as the machine has it
+    deny = SECCOMP_RET_ERRNO | errno.EPERM
+    steps = [(BPF_LD_W_ABS, 0, 0, 4), (BPF_JEQ_K, 1, 0, arch), (BPF_RET_K, 0, 0, deny), (BPF_LD_W_ABS, 0, 0, 0)]
+    for number in numbers:
+        steps += [(BPF_JEQ_K, 0, 1, number), (BPF_RET_K, 0, 0, deny)]
+    steps.append((BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW))
+    program = _Program(len(steps), (_Filter * len(steps))(*steps))
+    _check(LIBC.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0), "seccomp filter")
+
+
 def main(argv: list[str]) -> None:
     spec = json.loads(argv[1])
     command = argv[3:]
@@ -99,6 +134,8 @@ def main(argv: list[str]) -> None:
     for name, value in spec["rlimits"].items():
         _limit(name, value)
     drop_privileges(spec["uid"], sandboxed=bool(spec.get("scratch")))
+    if spec.get("scratch"):
+        refuse_sysv_shm()
     os.execv(command[0], command)
 
 

@@ -119,6 +119,7 @@ def annotate_errors(cell, limits: Limits) -> None:
 
 
 NOTES = {  # errno in an OSError's text -> the limit that refused it, and the setting that turns it off
+    "[Errno 12]": ("memory_note", "memory_mb"),  # ENOMEM: the sandbox's cgroup refused a page
     "[Errno 24]": ("open_files_note", "max_open_files"),  # EMFILE
     "[Errno 27]": ("disk_note", "disk_mb"),  # EFBIG: a file larger than the whole space
     "[Errno 28]": ("disk_note", "disk_mb"),  # ENOSPC: the space, or its count of files, is full

@@ -8,9 +8,10 @@ What it counts, all from outside the sandbox, through ``/proc/<pid>/root`` of th
 - the scratch space's used bytes (``statvfs``): the submission's copy, /tmp, /dev/shm, files deleted but still open.
 
 Shared memory is counted once per process that maps it and once more as a file, so a program sharing memory is
-charged more than it uses, never less. Not seen: SysV shared memory that no process maps any more (it lives in
-the sandbox's own IPC namespace, which the grader cannot look into), and memory the Linux kernel itself holds for
-the sandbox (pipes, sockets). Between two looks a program can pass the limit by what it allocates in ``TICK``.
+charged more than it uses, never less. SysV shared memory, which would outlive its mappings in the sandbox's own
+IPC namespace where the grader cannot look, is refused in the sandbox (``_launcher.py``). Not seen: memory the
+Linux kernel itself holds for the sandbox (pipes, sockets). Between two looks a program can pass the limit by what
+it allocates in ``TICK``.
 """
 
 from __future__ import annotations
