@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "grading"))
+sys.path[:0] = [str(REPO / "tests" / "grading"), str(REPO / "tests")]  # code_course.py, and nbgrader_cells.py it uses
 
 import code_course as cc  # noqa: E402  (the synthetic exercise is shared with the tests)
 
