@@ -42,7 +42,7 @@ def _file_bytes(outs: list) -> int:
     return len(nbformat.writes(nb).encode("utf-8"))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(outputs, min_size=1, max_size=4))
 def test_each_output_is_counted_as_nbformat_writes_it(outs):
     """Is every output counted at least as large as nbformat makes the notebook grow by it, and at most a few bytes
@@ -86,3 +86,14 @@ def test_a_cut_stream_fits_its_budget(printed, budget):
     assert head == "" or output_bytes({**out, "text": head}) <= budget
     if head != printed:
         assert output_bytes({**out, "text": printed[: len(head) + 1]}) > budget
+
+
+MESSAGE_TYPES = ["stream", "display_data", "update_display_data", "execute_result", "error", "comm_open", "comm_msg"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(MESSAGE_TYPES), st.dictionaries(st.sampled_from(["text", "data", "metadata", "name", "ename",
+       "evalue", "traceback", "transient", "execution_count"]) | text, json_values), st.integers(0, 5))  # fmt: skip
+def test_any_message_a_kernel_makes_up_is_counted_without_error(msg_type, content, rewritten):
+    """Does a message a student crafts in their kernel, with any JSON in any field, get a count (never an error)?"""
+    assert message_bytes({"msg_type": msg_type, "content": content}, rewritten=rewritten) >= 0

@@ -31,7 +31,8 @@ from .notebook_bytes import message_bytes, stream_head
 from .sockets import SandboxKernelClient
 from .workspace import TooLarge, sweep_stale
 
-_warned: set[str] = set()  # first use in this process: sweep old boxes, warn once about what is missing
+DISPLAYS = ("display_data", "execute_result", "update_display_data")  # what may carry a display id
+_warned: set[tuple] = set()  # first use in this process: sweep old boxes, warn once about what is missing
 
 
 class _Halted(Exception):
@@ -188,9 +189,8 @@ class SandboxedExecute(Execute):
     def _limit_enforced(self) -> str | None:
         """Why the kernel died or went silent, if a limit did it: memory (the Linux kernel's or the watchdog's
         kill) or a message larger than the output limit (refused, it never arrived)."""
-        if isinstance(self.km, SandboxKernelManager) and self.km.broken_limit():
-            return self.km.broken_limit()
-        return self.meter.limits.output_reason() if self._dropped() else None
+        broken = self.km.broken_limit() if isinstance(self.km, SandboxKernelManager) else None
+        return broken or (self.meter.limits.output_reason() if self._dropped() else None)
 
     def _dropped(self) -> bool:
         return isinstance(self.kc, SandboxKernelClient) and self.kc.dropped()
@@ -211,6 +211,8 @@ class SandboxedExecute(Execute):
     def process_message(self, msg, cell, cell_index):
         if self.meter.reason:
             return None  # the kernel is being killed: nothing more is recorded
+        if not isinstance(msg.get("content"), dict):
+            return super().process_message(msg, cell, cell_index)  # as nbclient makes of it: nothing to count
         fit = self.meter.spend(message_bytes(msg, rewritten=self._rewritten(msg)))
         if fit is not None:
             self._keep_head(msg, cell, cell_index, fit)
@@ -220,14 +222,15 @@ class SandboxedExecute(Execute):
 
     def _rewritten(self, msg) -> int:
         """How many outputs already in the notebook a display message rewrites (nbclient's display-id map)."""
-        display_id = (msg["content"].get("transient") or {}).get("display_id")
-        if not display_id or msg["msg_type"] not in ("display_data", "execute_result", "update_display_data"):
+        transient = msg["content"].get("transient")
+        display_id = transient.get("display_id") if isinstance(transient, dict) else None
+        if not isinstance(display_id, str) or msg["msg_type"] not in DISPLAYS:
             return 0
         return sum(len(indices) for indices in self._display_id_map.get(display_id, {}).values())
 
     def _keep_head(self, msg, cell, cell_index, fit: int) -> None:
         """The part of a stream that still fits, so the student sees where the output was cut."""
-        if msg["msg_type"] == "stream":
+        if msg["msg_type"] == "stream" and isinstance(msg["content"].get("text"), str):
             output = {"output_type": "stream", "name": msg["content"].get("name"), "text": msg["content"]["text"]}
             text = stream_head(output, fit)
             if text:
