@@ -74,12 +74,50 @@ def _cmd_grade(args) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_collect(args) -> int:
+    from .grading.intake.lms_download import collect_download
+
+    done = collect_download(
+        assignment=args.assignment,
+        archive=args.zip,
+        lms=args.lms,
+        roster=args.roster,
+        worksheet=args.worksheet,
+        force=args.force,
+    )
+    print(done.summary())
+    return 0
+
+
 def _cmd_audit(args) -> int:
     from .grading.audit import audit_assignment
 
     report = audit_assignment(assignment=args.assignment)
     print(report.summary())
     return report.exit_code
+
+
+def _cmd_answers(args) -> int:
+    from .grading.review.answers import decide_group, review_answers
+    from .grading.review.listing import answers_text
+
+    if args.accept is None and args.refuse is None:
+        found = review_answers(assignment=args.assignment, question=args.question)
+        print(answers_text(found, assignment=args.assignment, everything=args.all))
+        return 0
+    field, group = ("accept", args.accept) if args.accept is not None else ("refuse", args.refuse)
+    print(decide_group(assignment=args.assignment, question=args.question, group=group, field=field).summary())
+    return 0
+
+
+def _cmd_regrade(args) -> int:
+    from .grading.regrade.run import regrade_assignment
+
+    report = regrade_assignment(
+        assignment=args.assignment, dry_run=args.dry_run, feedback=args.feedback, progress=not args.quiet
+    )
+    print(report.summary())
+    return 0 if not report.feedback_failed else 1
 
 
 def _cmd_report(args) -> int:
@@ -114,7 +152,9 @@ def _cmd_export_bank(args) -> int:
 def _cmd_export_grades(args) -> int:
     from .grading.export.grades import export_grades
 
-    done = export_grades(assignments=args.assignments, to=args.to, out=args.out, roster=args.roster)
+    done = export_grades(
+        assignments=args.assignments, to=args.to, out=args.out, roster=args.roster, match_by=args.match_by
+    )
     for line in done.gaps:
         print(f"note: {line}")
     print(f"{len(done.sheet.students)} student(s), {len(done.sheet.assignments)} assignment(s) -> {done.path}")
@@ -140,7 +180,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"coursekit {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_course_parsers, _rubrics_parser, _grading_parsers, _report_parser, _export_parser):
+    parsers = (_course_parsers, _rubrics_parser, _collect_parser, _grading_parsers, _review_parsers)
+    for add in (*parsers, _report_parser, _export_parser):
         add(sub)
     return p
 
@@ -159,9 +200,13 @@ def _course_parsers(sub) -> None:
     b.add_argument("--html-only", action="store_true", help="only try the HTML site (after a content build)")
     b.set_defaults(func=_cmd_book)
 
-    g = sub.add_parser("generate", help="write the quiz notebooks in assignments/source/ from the bank")
+    g = sub.add_parser(
+        "generate",
+        help="write the quiz notebooks in assignments/source/ from the bank, with a copy of each assignment's "
+        "hand-written materials (assignments/materials/<name>/: data, a code exercise)",
+    )
     g.add_argument("assignments", nargs="*", help="assignment names (default: all graded quizzes)")
-    g.add_argument("--check", action="store_true", help="do not write; exit 1 if a notebook differs from the bank")
+    g.add_argument("--check", action="store_true", help="do not write; exit 1 if a file differs from bank or materials")
     g.set_defaults(func=_cmd_generate)
 
     r = sub.add_parser("release", help="generate student versions with nbgrader into assignments/release/")
@@ -173,15 +218,43 @@ def _course_parsers(sub) -> None:
 def _rubrics_parser(sub) -> None:
     ru = sub.add_parser(
         "rubrics",
-        help="write the grader's sheet (rubric and full answer) of each written question",
-        description="Write a grader's sheet for the written questions of each quiz: the prompt, the points per "
-        "criterion and what a full answer contains. It goes to assignments/rubrics/ (never into source/ or "
-        "release/, which students receive); keep it open next to formgrader while grading.",
+        help="write the grader's sheet (rubric, anchors and full answer) of each written question and essay",
+        description="Write a grader's sheet for the written questions of each quiz, and for each essay in "
+        "assignments/bank/essays/: the prompt, each criterion with its scored levels, the rule for wrong "
+        "statements, three anchor answers with their scores, and what a full answer contains. It goes to "
+        "assignments/rubrics/ (never into source/ or release/, which students receive); keep it open next to "
+        "formgrader while grading.",
     )
-    ru.add_argument("assignments", nargs="*", help="assignment names (default: every quiz with a written question)")
+    every = "every quiz with a written question, and every essay"
+    ru.add_argument("assignments", nargs="*", help=f"quiz names or essay ids (default: {every})")
     ru.add_argument("--out", type=Path, metavar="DIR", help="folder for the sheets (default: assignments/rubrics)")
     ru.add_argument("--format", choices=("html", "md"), default="html", help="self-contained HTML or Markdown")
     ru.set_defaults(func=_cmd_rubrics)
+
+
+COLLECT_HELP = """Place an LMS's bulk download of one assignment ("Download all submissions") in
+assignments/submitted/<student>/<ASSIGNMENT>/, as nbgrader's collect would, for courses without a JupyterHub.
+Each file goes to its roster student (Canvas: by the Canvas user ID in the roster's lms_id column; Moodle: by
+the grading worksheet's ID number or email with --worksheet, else by exact full name) under its own name:
+the LMS's renamed copies are recognised and the newest kept. Writes nbgrader's timestamp.txt (the download's
+time; no later than nbgrader's due date unless the LMS marks it late). Prints the late students, the files it
+could not place and why, and the roster students with no submission. Then run `coursekit grade ASSIGNMENT`."""
+
+
+def _collect_parser(sub) -> None:
+    co = sub.add_parser(
+        "collect",
+        help="place a Canvas or Moodle bulk download of an assignment in submitted/ (no JupyterHub needed)",
+        description=COLLECT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    co.add_argument("assignment", metavar="ASSIGNMENT")
+    co.add_argument("zip", type=Path, metavar="ZIP", help="the zip the LMS gave you, unchanged")
+    co.add_argument("--from", dest="lms", required=True, choices=("canvas", "moodle"), help="the LMS it came from")
+    co.add_argument("--roster", type=Path, metavar="CSV", help="roster with LMS ids (default assignments/roster.csv)")
+    co.add_argument("--worksheet", type=Path, metavar="CSV", help="Moodle: the assignment's grading worksheet CSV")
+    co.add_argument("--force", action="store_true", help="replace students' folders an earlier collect wrote")
+    co.set_defaults(func=_cmd_collect)
 
 
 def _grading_parsers(sub) -> None:
@@ -202,10 +275,54 @@ def _grading_parsers(sub) -> None:
 
     a = sub.add_parser(
         "audit",
-        help="check the gradebook against the answers as handed in (exit 0 all match, 1 a mismatch, 2 could not audit)",
+        help="check the gradebook against the answers as handed in, and name every broken hand-in",
+        description="Re-score every submission from the answers as handed in and compare with the gradebook; name "
+        "each student with no answers, a refused answers file or notebook (and why), ignored answers or added "
+        "cells. Exit status: 0 all match and every hand-in whole, 1 a score differs, 2 could not audit, "
+        "3 every score matches but some hand-ins are broken (each is named).",
     )
     a.add_argument("assignment")
     a.set_defaults(func=_cmd_audit)
+
+
+ANSWERS_HELP = """The typed answers of a graded class (text and numeric questions), from the answers as handed in,
+scored with the bank as it is now and grouped as the matcher reads them, so one decision grades a group:
+the groups with no or partial credit, those right only by leaving out a remark in brackets, and (--all)
+the right ones, with counts, students and how each matched. --accept N (or --refuse N) writes group N
+into the question's `accept` (`refuse`) list, keeping the bank file's layout; then regrade --dry-run."""
+
+REGRADE_HELP = """Re-score every ledgered submission with the bank as it is now and print the changes (students,
+questions, old and new points); unless --dry-run, apply them through nbgrader's gradebook (manual scores
+stay), rewrite the graded notebooks that change, record the bank's version in the ledger, and list the
+feedback pages now out of date (--feedback makes them again). Same result as `grade --force`."""
+
+
+def _review_parsers(sub) -> None:
+    an = sub.add_parser(
+        "answers",
+        help="list the typed answers that got no credit, grouped; accept or refuse a group in the bank",
+        description=ANSWERS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    an.add_argument("assignment")
+    an.add_argument("question", nargs="?", help="one question id (default: every text and numeric question)")
+    an.add_argument("--all", action="store_true", help="also list the groups that get full credit")
+    what = an.add_mutually_exclusive_group()
+    what.add_argument("--accept", metavar="GROUP", help="add group GROUP (its number, or a text) to `accept`")
+    what.add_argument("--refuse", metavar="GROUP", help="add group GROUP (its number, or a text) to `refuse`")
+    an.set_defaults(func=_cmd_answers)
+
+    rg = sub.add_parser(
+        "regrade",
+        help="re-score every submission with the bank as it is now; show the changes, then apply them",
+        description=REGRADE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rg.add_argument("assignment")
+    rg.add_argument("--dry-run", action="store_true", help="only show what would change; change nothing")
+    rg.add_argument("--feedback", action="store_true", help="also make the out-of-date feedback pages again")
+    rg.add_argument("--quiet", action="store_true", help="no progress bar")
+    rg.set_defaults(func=_cmd_regrade)
 
 
 def _report_parser(sub) -> None:
@@ -251,12 +368,23 @@ def _export_parser(sub) -> None:
     gr = targets.add_parser(
         "grades",
         help="nbgrader's grades as a Canvas or Moodle gradebook import CSV",
-        description="One line per student, one column per assignment, and the total. "
-        "Students who never submitted get an empty cell (not 0) and are listed.",
+        description="One line per student the LMS can identify, one column per assignment. The roster "
+        "(assignments/roster.csv: id = nbgrader id, lms_id, sis_user_id, sis_login_id, email, section) gives "
+        "each student's LMS ids; students without one are left out and listed. Students who never submitted "
+        "get an empty cell (not 0) and are listed. Cells a spreadsheet would run as a formula are neutralised. "
+        "Canvas: Grades > Import, the file as written. Moodle: Grades > Import > CSV file, 'Map from' the "
+        "first column to the user field named by --match-by, each assignment column to its grade item.",
     )
     gr.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
     gr.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the LMS to import into")
-    gr.add_argument("--roster", type=Path, metavar="CSV", help="roster with sections and SIS ids (optional)")
+    gr.add_argument("--roster", type=Path, metavar="CSV", help="default assignments/roster.csv")
+    gr.add_argument(
+        "--match-by",
+        choices=("email", "idnumber", "username", "id"),
+        default="email",
+        help="Moodle only: the user field its import matches students by (roster email, sis_user_id, "
+        "sis_login_id or lms_id; default email)",
+    )
     gr.add_argument("--out", type=Path, metavar="FILE", help="default assignments/exports/grades-<lms>.csv")
     gr.set_defaults(func=_cmd_export_grades)
 

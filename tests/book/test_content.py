@@ -24,7 +24,7 @@ GRADED_QUIZ = {
     "pogo-problem": {"pogo-problem", "three-challenges"},
     "way-forward": {"way-forward"},
     "bottom-line": {"way-forward"},
-    "since-the-brief": set(),  # beyond the brief: seminar and written work, no graded quiz
+    "since-the-brief": {"since-the-brief"},  # the capstone
 }
 # Each fact must be in the reading AND in the chapter that covers it, spelled the same way.
 FACTS = {
@@ -162,3 +162,79 @@ def test_copy_check_catches_a_copied_sentence(repo):
     words = _words(_unquoted(pasted))
     assert any(tuple(words[i : i + COPY_RUN]) in runs for i in range(len(words) - COPY_RUN + 1))
     assert not _words(_unquoted(f'"{pasted}"'))
+
+
+MAP = "images/alliances-and-islands.svg"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+NARROW_SCREEN = 360  # px: the phone width the map must stay readable at
+SMALLEST_READABLE = 10  # px of rendered type
+
+
+def map_svg(repo):
+    import xml.etree.ElementTree as ET
+
+    return ET.parse(repo / "book" / MAP).getroot()
+
+
+def map_text(root) -> str:
+    return " ".join(" ".join(e.itertext()) for e in root.iter(f"{SVG_NS}text"))
+
+
+def test_map_is_accessible_and_self_contained(repo):
+    """Does the map name itself (title and desc linked by aria-labelledby), draw its labels as text, and load
+    nothing from outside (no images, links, fonts or imports)?"""
+    root = map_svg(repo)
+    ids = {e.get("id"): e for e in root.iter() if e.get("id")}
+    title, desc = (ids[i] for i in root.get("aria-labelledby").split())
+    assert root.get("role") == "img" and title.tag == f"{SVG_NS}title" and desc.tag == f"{SVG_NS}desc"
+    assert len(desc.text) > 200 and "Dokdo/Takeshima" in desc.text and "Senkaku/Diaoyu" in desc.text
+    raw = (repo / "book" / MAP).read_text(encoding="utf-8")
+    assert not re.search(r"href|url\(|@import|@font-face|<image|<foreignObject", raw)
+    assert len(list(root.iter(f"{SVG_NS}text"))) >= 20
+
+
+def test_map_labels_islands_in_both_names_with_who_holds_them(repo):
+    """Does each disputed island group carry both countries' names and say who administers it and who claims it?"""
+    groups = {
+        g.get("aria-label"): " ".join(g.itertext()) for g in map_svg(repo).iter(f"{SVG_NS}g") if g.get("aria-label")
+    }
+    dokdo, senkaku = (next(t for label, t in groups.items() if label.startswith(n)) for n in ("Dokdo", "Senkaku"))
+    assert "Dokdo / Takeshima" in dokdo and re.search(r"administered by\s+South Korea;\s+claimed by Japan", dokdo)
+    assert "Senkaku / Diaoyu" in senkaku and re.search(
+        r"administered by Japan;\s+claimed by China\s+and by Taiwan", senkaku
+    )
+
+
+def test_map_shows_the_spokes_as_the_treaty_record_has_them(repo):
+    """Are the five treaty allies on the map, New Zealand marked as suspended rather than former, and is Japan
+    not joined to South Korea?"""
+    root = map_svg(repo)
+    text = map_text(root)
+    assert all(ally in text for ally in ("Philippines", "Thailand", "Australia", "New Zealand", "UNITED STATES"))
+    assert "ANZUS in force" in text and "suspended since 1986" in text and "former" not in text.lower()
+    assert "No line joins Japan and South Korea" in text
+    dashed = [e for e in root.iter(f"{SVG_NS}line") if e.get("class") == "suspended"]
+    assert len(dashed) == 2  # the New Zealand spoke and its legend sample
+
+
+def test_map_type_is_readable_on_a_phone(repo):
+    """Scaled to a 360 px screen, is every label at least 10 px high?"""
+    root = map_svg(repo)
+    width = float(root.get("viewBox").split()[2])
+    raw = (repo / "book" / MAP).read_text(encoding="utf-8")
+    sizes = [float(s) for s in re.findall(r'font-size(?:="|:\s*)(\d+(?:\.\d+)?)', raw)]
+    assert sizes and min(sizes) * NARROW_SCREEN / width >= SMALLEST_READABLE
+
+
+def test_map_is_used_where_it_serves_with_sources(repo):
+    """Is the map a figure in the China and hub-and-spokes chapters, with a caption that cites its sources, and
+    is it the material of the teaching plan's map exercise?"""
+    for chapter, label in (("04-china-question.md", "fig-islands-map"), ("05-hub-and-spokes.md", "fig-alliance-map")):
+        text = (repo / "book" / chapter).read_text(encoding="utf-8")
+        figure = re.search(r"```\{figure\} " + re.escape(MAP) + r"\n(.*?)^```", text, re.M | re.S)
+        assert figure and f":label: {label}" in figure.group(1) and ":alt: " in figure.group(1), chapter
+        assert {"crs-senkaku-2021", "mofa-korea-dokdo", "mofa-japan-takeshima"} <= set(
+            re.findall(r"\]\(#([a-z0-9-]+)\)", figure.group(1))
+        ), chapter
+    notes = (repo / "book" / "teaching-notes.md").read_text(encoding="utf-8")
+    assert re.search(r"map exercise with the course map \(\[\]\(#fig-islands-map\)", notes)

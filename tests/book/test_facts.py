@@ -23,8 +23,9 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 LINK = re.compile(r"\]\(#([a-z0-9][a-z0-9-]*)\)")
 BOX = re.compile(r"^(:{3,})\{admonition\} Beyond the brief[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-# Executable cells and literal code blocks (commands, settings): numbers there are not dates.
-CODE_CELL = re.compile(r"^```(?:\{code-cell\}[^\n]*|[a-z]*[ \t]*)\n.*?^```[ \t]*$", re.M | re.S)
+# A fence that opens an executable cell or a literal code block (commands, settings): numbers there are not dates.
+# Directives such as {list-table}, {figure} or {mermaid} hold prose and stay.
+CODE_FENCE = re.compile(r"^```(?:\{code-cell\}.*|[a-z]*[ \t]*)$")
 MIRRORING = [c.file for c in CHAPTERS if c.sections]
 BEYOND = [c.file for c in CHAPTERS if not c.sections]
 OTHER_PAGES = ["index.md", "assignments.md", "instructor-guide.md", "teaching-notes.md", "timeline.md"]
@@ -40,9 +41,25 @@ def reading_years(repo) -> set[str]:
     return set(YEAR.findall((repo / "book" / "reading.md").read_text(encoding="utf-8")))
 
 
+def without_code(text: str) -> str:
+    """The text less its code cells and literal code blocks. Fences are paired in order, so the closing fence of a
+    directive is never taken for the opening of a code block (which would drop the prose up to the next fence)."""
+    kept, fence = [], None
+    for line in text.splitlines(keepends=True):
+        if fence is None and line.startswith("```"):
+            fence = "code" if CODE_FENCE.match(line.rstrip("\n")) else "directive"
+            kept += [] if fence == "code" else [line]
+        elif fence is not None and line.rstrip() == "```":
+            kept += [] if fence == "code" else [line]
+            fence = None
+        elif fence != "code":
+            kept.append(line)
+    return "".join(kept)
+
+
 def page(repo, name: str) -> str:
     """A page's Markdown without front matter, executable code cells or literal code blocks."""
-    return CODE_CELL.sub("", FRONT_MATTER.sub("", (repo / "book" / name).read_text(encoding="utf-8")))
+    return without_code(FRONT_MATTER.sub("", (repo / "book" / name).read_text(encoding="utf-8")))
 
 
 def beyond_notes(text: str) -> list[str]:
@@ -225,3 +242,104 @@ def test_chapter_has_further_reading(repo, keys, chapter):
     match = re.search(r"^## Further reading\n(.*?)(?=^## |\Z)", text, re.M | re.S)
     assert match, chapter.file
     assert len({k for k in LINK.findall(match.group(1)) if k in keys}) >= 2
+
+
+# Facts an expert review corrected (issue 19, item 5). Each stays as corrected, on the page named, in a paragraph,
+# list item or table row that links to its reference entry, so a regression or an uncited correction fails here.
+CORRECTED = [
+    ("02-history.md", "signed in Washington on 1 October 1953 and entered into force on 17 November 1954"),
+    ("02-history.md", "The treaty itself was not ended"),
+    ("03-expanding-scope.md", "What the 2014 decision allows is *collective self-defense*"),
+    ("05-hub-and-spokes.md", "the instruments of ratification were exchanged in Seoul on 18 December 1965"),
+    ("05-hub-and-spokes.md", "claims therefore fell outside the agreement"),
+    ("05-hub-and-spokes.md", "Tokyo said it was a security measure"),
+    ("05-hub-and-spokes.md", "Japan proposed taking it to the International Court of Justice in 1954, 1962 and 2012"),
+    ("05-hub-and-spokes.md", "on 21 March 2023 Seoul withdrew its 2019 notices"),
+    ("05-hub-and-spokes.md", "Japan restored South Korea to its own list with effect from 21 July 2023"),
+    ("05-hub-and-spokes.md", "ANZUS and SEATO"),
+    ("06-pogo-problem.md", "about 4,000 of them were put on indefinite unpaid leave"),
+    ("06-pogo-problem.md", "54,000 military personnel"),
+    ("09-since-the-brief.md", "Treaty on the Non-Proliferation of Nuclear Weapons"),
+    ("09-since-the-brief.md", "a groundbreaking new chapter of cooperation and partnership"),
+    ("09-since-the-brief.md", "On 27 December 2024 the Assembly impeached Han"),
+    ("09-since-the-brief.md", "entered into force on 4 December 2024"),
+    ("09-since-the-brief.md", "Trilateral Security Cooperation Framework"),
+    ("09-since-the-brief.md", "Freedom Edge"),
+    ("09-since-the-brief.md", "North Korean missile warning data in real time"),
+    ("09-since-the-brief.md", "Guidelines for Nuclear Deterrence and Nuclear Operations"),
+    ("09-since-the-brief.md", "Sado Island Gold Mines"),
+    ("09-since-the-brief.md", "National Assembly election of 10 April 2024"),
+    ("09-since-the-brief.md", "lower house's first runoff vote since 1994"),
+]
+# Wordings the review found wrong or one-sided; none may come back on any page or in the bank's public text.
+RETRACTED = [
+    "former treaty ally",  # ANZUS is in force; only U.S. obligations to New Zealand are suspended
+    "repaired the damage quickly",  # never the brief's claim
+    "the brief hopes for",  # the brief does not name the Quad
+    "normalized relations on 22 June 1965",  # that is the signing date; relations began in December
+    "built one multilateral alliance",  # passes over ANZUS and SEATO
+    "Japan answered with export controls",  # one government's reading given as fact
+]
+REPUBLISHED = ["peoplesdaily", "ghanaweb", "koreanewsgazette", "devdiscourse"]  # wire stories via third parties
+# Japanese names, given name first as the brief writes them; the glossary states the convention.
+JAPANESE_NAMES = [
+    ("Shinzo", "Abe"), ("Fumio", "Kishida"), ("Yoshihide", "Suga"), ("Shigeru", "Ishiba"), ("Nobusuke", "Kishi"),
+    ("Yohei", "Kono"), ("Taro", "Kono"),
+]  # fmt: skip
+
+
+def public_texts(repo) -> dict[str, str]:
+    """Every book page (less the reading and the reference list, which keep their sources' own wording) and
+    every practice file of the bank, by name."""
+    book = {p.name: p.read_text(encoding="utf-8") for p in (repo / "book").glob("*.md")}
+    practice = (repo / "assignments" / "bank" / "practice").glob("*.yaml")
+    texts = {**book, **{f"practice/{p.name}": p.read_text(encoding="utf-8") for p in practice}}
+    return {name: text for name, text in texts.items() if name not in ("reading.md", "references.md")}
+
+
+def family_name_first(text: str) -> list[str]:
+    """Japanese names written family name first, outside quotations, link texts and titles in italics."""
+    text = re.sub(r'"[^"\n]*"|“[^”\n]*”|\[[^\]]*\]|\*[^*\n]+\*', " ", text)
+    return [f"{family} {given}" for given, family in JAPANESE_NAMES if f"{family} {given}" in text]
+
+
+@pytest.mark.parametrize(("name", "fact"), CORRECTED, ids=[f[:40] for _, f in CORRECTED])
+def test_corrected_fact_stays_and_cites_its_source(repo, keys, name, fact):
+    """Is the corrected fact still on its page, in a paragraph, item or row that links to a reference entry?"""
+    found = [u for u in units(page(repo, name)) if fact in u]
+    assert found, f"{name}: '{fact}' is gone"
+    assert all(cites(u, keys) for u in found), f"{name}: '{fact}' cites no reference"
+
+
+def retracted(texts: dict[str, str]) -> list[tuple[str, str]]:
+    return [(name, w) for name, text in texts.items() for w in RETRACTED if w.lower() in text.lower()]
+
+
+def test_retracted_wordings_do_not_return(repo):
+    """Is no wording the review found wrong or one-sided back on a page or in a practice question?"""
+    texts = public_texts(repo)
+    assert len(texts) > 20 and retracted(texts) == []
+
+
+def test_no_republished_wire_story_is_a_source(repo):
+    """Does every reference point to the original publisher rather than a site that republished a wire story?"""
+    text = (repo / "book" / "references.md").read_text(encoding="utf-8").lower()
+    assert [site for site in REPUBLISHED if site in text] == []
+
+
+def test_japanese_names_follow_one_order(repo):
+    """Is every Japanese name written given name first, as the glossary says, in the book and the practice bank?"""
+    texts = public_texts(repo)
+    assert {name: family_name_first(text) for name, text in texts.items() if family_name_first(text)} == {}
+    convention = texts["glossary.md"]
+    assert "(names-convention)=" in convention and "given name first" in convention
+
+
+def test_fact_regressions_would_be_caught(keys):
+    """Would the rules flag a retracted wording, a family-name-first name and a correction stripped of its source?"""
+    figure = {"05-hub-and-spokes.md": 'US -. "Former treaty ally" .- NZ[New Zealand]'}
+    assert retracted(figure) == [("05-hub-and-spokes.md", "former treaty ally")]
+    assert family_name_first("Prime Minister Kishida Fumio met Yoon.") == ["Kishida Fumio"]
+    assert family_name_first('The remarks were "by Kishida Fumio" and [Kishida Fumio 2023](#x).') == []
+    bare = "The treaty was signed in Washington on 1 October 1953 and entered into force on 17 November 1954."
+    assert not cites(bare, keys) and cites(bare + " ([treaty](#treaty-rok-1953))", keys)

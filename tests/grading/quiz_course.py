@@ -70,6 +70,21 @@ def build(dest: Path) -> Path:
     return dest
 
 
+def generated(dest: Path, monkeypatch) -> Path:
+    """A course at ``dest`` with the mini quiz generated into source/ by coursekit alone (no nbgrader run: fast);
+    the working directory is then ``dest``, and no grading state leaks in from the environment."""
+    from coursekit.release.generate import generate_assignments
+
+    (dest / "assignments" / "bank").mkdir(parents=True)
+    shutil.copy(REPO / "tests" / "fixtures" / "grading-course" / f"{QUIZ}.yaml", dest / "assignments" / "bank")
+    shutil.copy(REPO / "assignments" / "nbgrader_config.py", dest / "assignments")
+    monkeypatch.chdir(dest)
+    for name in ("COURSEKIT_COURSE", "NBGRADER_EXECUTION"):
+        monkeypatch.delenv(name, raising=False)
+    generate_assignments(names=[QUIZ])
+    return dest
+
+
 def release(root: Path) -> Path:
     return root / "assignments" / "release" / QUIZ
 

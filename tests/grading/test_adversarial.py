@@ -223,10 +223,14 @@ def test_feedback_says_why_an_answer_scored_zero(graded, how):
 
 
 def test_audit_holds_and_names_the_student_whose_file_changed(graded, tmp_path):
-    """Does audit exit 0 on the graded class, then 1 naming bob once his handed-in file is rewritten, and never hang?"""
+    """Does audit find every score matching on the graded class (exit 3: it names the broken hand-ins), then exit 1
+    naming bob once his handed-in file is rewritten, and never hang?"""
     root = graded["coursekit-root"]
     ok = run([str(BIN / "coursekit"), "audit", QUIZ], root, timeout=120)
-    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.returncode == 3, ok.stdout + ok.stderr
+    assert "every autograded score matches" in ok.stdout and "carol: no answers: no answers file" in ok.stdout
+    assert "kate: answers refused: mini-quiz.answers.json was a named pipe (FIFO)" in ok.stdout
+    assert "mia: 2 added cells in the notebook ignored" in ok.stdout and "alice" not in ok.stdout
     bob = root / "assignments" / "submitted" / "bob" / QUIZ / f"{QUIZ}.answers.json"
     bob.write_text(json.dumps({"schema": 1, "answers": KEY}))
     os.unlink(root / "assignments" / "submitted" / "alice" / QUIZ / f"{QUIZ}.answers.json")

@@ -36,6 +36,15 @@ def test_most_missed_and_pending():
     assert s.pending == {"ann": 1, "cid": 1}
 
 
+def test_questions_waiting_for_a_grader_are_never_most_missed():
+    """Is a written question whose answers nobody has graded yet (all 0 for now) left out of "most missed",
+    and listed once it is graded and most students lost points?"""
+    waiting = [row(s, "essay", None, 3, needs_manual=True) for s in ("a", "b", "c")] + [row("d", "essay", 0, 3)]
+    assert summarize(waiting).missed == []
+    graded = [row(s, "essay", None, 3, manual=1) for s in ("a", "b", "c")] + [row("d", "essay", 0, 3)]
+    assert [cell for cell, *_ in summarize(graded).missed] == ["essay"]
+
+
 def test_summary_text_reads_well():
     """Does the summary give mean and median out of the maximum, the lowest totals, the most missed questions and
     what is left to grade by hand, each on one line?"""
@@ -54,7 +63,8 @@ def test_summary_text_reads_well():
 @pytest.mark.slow
 @pytest.mark.nbgrader
 def test_coursekit_grade_ends_with_the_summary(tmp_path):
-    """Does the real `coursekit grade` end its output with the class's scores, computed from the gradebook?"""
+    """Does the real `coursekit grade` end its output with the class's scores, computed from the gradebook, then
+    the broken hand-ins (carol handed in no answers)?"""
     root = build(tmp_path / "course")
     for student, answers in (("alice", KEY), ("bob", WRONG), ("carol", None), ("dave", {"mq-multiple": ["ai"]})):
         hand_in(root, student, answers)
@@ -66,4 +76,7 @@ def test_coursekit_grade_ends_with_the_summary(tmp_path):
         "  most missed:",
         "    mq-matching: 3 of 4 lost points (mean 0.5 / 2)",
     ]
-    assert len(lines) == start + 3 + 5  # the five most missed, and nothing after
+    assert lines[start + 3 + 5 :] == [  # after the five most missed: the hand-in problems, and nothing after
+        "Hand-in problems (1 student; their scores are what they earn):",
+        f"  carol: no answers: no answers file was handed in, and {QUIZ}.ipynb carries no answers",
+    ]

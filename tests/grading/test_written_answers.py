@@ -99,7 +99,11 @@ def test_manual_score_set_as_formgrader_does_counts_in_the_export(course):
     with Gradebook(db) as gb:
         auto = {s: gb.find_submission(QUIZ, s).score for s in ("writer", "blank")}
         pending = gb.find_grade("pp-written", QUIZ, QUIZ, "writer")
-        assert (pending.auto_score, pending.needs_manual_grade, pending.max_score) == (None, True, 4.0)
+        assert (pending.auto_score, pending.needs_manual_grade, pending.max_score) == (
+            None,
+            True,
+            quiz.written()[0].points,
+        )
         untouched = gb.find_grade("pp-written", QUIZ, QUIZ, "blank")
         assert (untouched.auto_score, untouched.needs_manual_grade) == (0.0, False)
         assert auto["writer"] == auto["blank"] > 0
@@ -145,7 +149,7 @@ def test_feedback_heads_the_written_answer_with_its_title(course):
     number, q = next((n, q) for n, q in enumerate(quiz.questions, start=1) if q.type == "written")
     heading = re.search(rf'<h2[^>]*id="question-{number}-title"[^>]*>(.*?)</h2>', page, re.S)
     assert heading and re.sub(r"<[^>]+>|\s+", " ", heading.group(1)).split() == f"Question {number}: {q.title}".split()
-    assert written in page and "3 / 4" in page
+    assert written in page and f"3 / {q.points:g}" in page
     assert "FORGED" not in page
 
 
@@ -161,7 +165,7 @@ def test_rubric_sheet_outside_what_students_get(course, capsys):
 
     assert all(html.escape(t) in page for t in _grader_texts(quiz))
     (md,) = write_rubrics(names=[QUIZ], out=course / "sheets", fmt="md")
-    assert "| 1 | Describes a real episode from 2017–21" in md.read_text(encoding="utf-8")
+    assert "| 2 | All three of the brief's examples, accurately" in md.read_text(encoding="utf-8")
     for where in ("assignments/release", "assignments/source/pogo-problem", "book"):
         with pytest.raises(CourseError, match="students can see; write the rubrics elsewhere"):
             write_rubrics(names=[QUIZ], out=course / where)

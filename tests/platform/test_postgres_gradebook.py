@@ -167,10 +167,12 @@ def test_the_export_csv_is_identical(sqlite, postgres):
 
 
 def test_audit_passes_on_both(sqlite, postgres):
-    """Does `coursekit audit` read the gradebook on either database and find it agrees with the answers (exit 0)?"""
+    """Does `coursekit audit` read the gradebook on either database, find it agrees with the answers, and name the
+    two broken hand-ins (no answers, a corrupt file: exit 3)?"""
     for result in (sqlite, postgres):
         for out, code in result["audits"]:
-            assert code == 0, out
+            assert code == 3 and "every autograded score matches" in out, out
+            assert "eli: no answers" in out and "fay: answers refused" in out, out
 
 
 def visible_text(page: Path) -> str:

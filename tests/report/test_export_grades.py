@@ -26,7 +26,8 @@ def course(tmp_path_factory):
     qc.must(qc.run([str(qc.BIN / "nbgrader"), *args], assignments))
     qc.must(qc.run([str(qc.BIN / "coursekit"), "grade", qc.QUIZ, "--quiet"], assignments))
     (assignments / "roster.csv").write_text(
-        "id,section,sis_user_id\nfull,A,1001\nzero,B,1002\nabsent,A,1003\nlate,B,1004\n"
+        "id,section,lms_id,sis_user_id,email\nfull,A,11,1001,f@u.edu\nzero,B,12,1002,=cmd@u.edu\n"
+        "absent,A,13,1003,\nlate,B,14,1004,l@u.edu\nghost,B,,,\n"
     )
     return root
 
@@ -38,26 +39,31 @@ def export(root: Path, lms: str) -> tuple[list[dict], str]:
 
 
 def test_canvas_gradebook_csv(course):
-    """Does the Canvas CSV have Canvas's columns, points possible, a score of 0 for 'zero' and an empty cell
-    (not 0) for 'absent', who is also listed?"""
+    """Does the Canvas CSV give every student the Canvas id and SIS id from the roster, points possible, a
+    score of 0 for 'zero' and an empty cell (not 0) for 'absent', who is also listed?"""
     rows, out = export(course, "canvas")
     assert list(rows[0]) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", qc.QUIZ, "Final Points"]
-    by_login = {r["SIS Login ID"]: r for r in rows[1:]}
+    by_id = {r["ID"]: r for r in rows[1:]}
     assert rows[0]["Student"] == "Points Possible" and rows[0][qc.QUIZ] == f"{sum(qc.POINTS.values()):g}"
-    assert by_login["full"][qc.QUIZ] == f"{sum(qc.POINTS.values()):g}" and by_login["full"]["Section"] == "A"
-    assert by_login["zero"][qc.QUIZ] == "0" and by_login["zero"]["SIS User ID"] == "1002"
-    assert by_login["absent"][qc.QUIZ] == "" and by_login["absent"]["Student"] == "Park, Min"
-    assert by_login["late"][qc.QUIZ] == ""  # in the roster only: kept, never dropped
+    assert by_id["11"][qc.QUIZ] == f"{sum(qc.POINTS.values()):g}" and by_id["11"]["Section"] == "A"
+    assert by_id["12"][qc.QUIZ] == "0" and by_id["12"]["SIS User ID"] == "1002"
+    assert by_id["13"][qc.QUIZ] == "" and by_id["13"]["Student"] == "Park, Min"
+    assert by_id["14"][qc.QUIZ] == ""  # in the roster only: kept, never dropped
+    assert set(by_id) == {"11", "12", "13", "14"}  # ghost has no LMS id: left out, and said so
     assert "never submitted" in out and "absent" in out and "not in nbgrader's gradebook" in out and "late" in out
+    assert "left out of the file" in out and "ghost" in out
 
 
 def test_moodle_gradebook_csv(course):
-    """Does the Moodle CSV identify students by username and email, and keep non-submitters empty?"""
-    rows, _ = export(course, "moodle")
-    assert list(rows[0])[:5] == ["First name", "Last name", "Username", "Email address", "ID number"]
-    by_user = {r["Username"]: r for r in rows}
-    assert by_user["absent"]["Email address"] == "min@example.edu" and by_user["absent"][qc.QUIZ] == ""
-    assert by_user["zero"][qc.QUIZ] == "0" and by_user["full"]["Total"] == f"{sum(qc.POINTS.values()):g}"
+    """Does the Moodle CSV identify every student by email (roster, else nbgrader's), neutralise a formula-like
+    cell, keep non-submitters empty, and list who it left out?"""
+    rows, out = export(course, "moodle")
+    assert list(rows[0])[:4] == ["Email address", "First name", "Last name", "nbgrader id"]
+    by_email = {r["Email address"]: r for r in rows}
+    assert by_email["min@example.edu"]["nbgrader id"] == "absent" and by_email["min@example.edu"][qc.QUIZ] == ""
+    assert by_email["'=cmd@u.edu"][qc.QUIZ] == "0"  # neutralised: a spreadsheet shows it as text
+    assert by_email["f@u.edu"][qc.QUIZ] == f"{sum(qc.POINTS.values()):g}"
+    assert "ghost" in out and "left out of the file" in out
 
 
 def test_unknown_assignment_is_one_clear_line(course):

@@ -13,6 +13,7 @@ from coursekit.grading.report import stats as st
 from coursekit.grading.report.analysis import analyse, flags_of
 from coursekit.grading.report.data import Cohort, Item
 from coursekit.grading.report.options import option_counts, top_group_prefers, unused_distractors
+from coursekit.grading.report.text import render_text
 
 # Three items worth 1, 1 and 2 points; students s1..s5 ranked by total 4, 3, 2, 1, 0.
 SCORES = np.array(
@@ -102,7 +103,7 @@ def test_option_counts_and_distractor_flags():
     counts = {c.id: (c.count, c.upper, c.lower, c.key) for c in options.slots[0].choices}
     assert counts == {"a": (2, 0, 1, True), "b": (2, 2, 0, False), "c": (0, 0, 0, False)}
     assert unused_distractors(options) == ["Unused"]
-    assert top_group_prefers(options) == [("", "Tempting", "Right")]
+    assert top_group_prefers(options, 2) == []  # 2 of the top group: below the minimum count
 
 
 def test_invalid_answers_are_counted_apart():
@@ -128,10 +129,18 @@ def test_few_students_get_a_warning_and_no_flags():
     assert flags_of(report.items[0])  # the same item is flagged once there are enough students
 
 
-def test_written_responses_have_scores_but_no_options():
-    """Does a written response get facility and discrimination but no option counts, and a warning when ungraded?"""
-    report = analyse(_cohort(40))
+def test_ungraded_written_question_waits_for_a_grader():
+    """Does a written question with answers still to grade show no statistics and no flag (not 'too hard'),
+    say it is waiting for a grader in the terminal, and get its numbers once graded?"""
+    cohort = _cohort(40)
+    cohort.scores[:, 1] = 0.0  # nobody graded yet: every answer counts 0 so far
+    cohort.ungraded = {"w": 40}
+    report = analyse(cohort)
     written = report.items[1]
-    assert written.options is None and not math.isnan(written.facility) and written.ungraded == 1
+    assert written.waiting and written.flags == () and math.isnan(written.facility)
     assert any("not graded yet" in w for w in report.warnings)
-    assert report.items[0].options is not None
+    text = render_text(report)
+    assert "waiting for a grader" in text and "w: too hard" not in text
+    cohort.ungraded = {}
+    graded = analyse(cohort).items[1]
+    assert not graded.waiting and any("too hard" in f for f in graded.flags)

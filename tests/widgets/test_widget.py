@@ -136,11 +136,12 @@ def test_number_reaches_the_front_end(questions):
 
 
 def test_front_end_is_small_and_offline(repo):
-    """Are quiz.mjs + quiz.css under 30 kB together, and does the ESM import nothing (no CDN, no bare imports)?"""
+    """Are quiz.mjs + quiz.css under 40 kB together, and does the ESM import nothing (no CDN, no bare imports)?"""
     static = repo / "src" / "coursekit" / "notebook" / "static"
     esm = (static / "quiz.mjs").read_text()
     size = len(esm.encode()) + len((static / "quiz.css").read_bytes())
-    assert size < 30_000, f"quiz.mjs + quiz.css are {size} bytes"
+    # 30 kB before the answer matcher (the grader's rules for typed answers, in the browser) added about 8 kB
+    assert size < 40_000, f"quiz.mjs + quiz.css are {size} bytes"
     assert not re.search(r"^\s*import\b|\bimport\s*\(|https?://|fetch\(", esm, re.M)
     assert "export default" in esm
 

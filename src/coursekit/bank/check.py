@@ -12,12 +12,15 @@ from pathlib import Path
 
 from ..course import Course, find_course
 from ..errors import BankError, CourseError
-from .lint import comprehension_share
+from .essays import check_essay_files, is_essay_file, load_essays
+from .lint import APPLY_LEVELS, comprehension_share
 from .load import Checked, check_bank
 from .messages import suggest
 from .parse import Problem
 from .reading import load_sections
 from .references import reference_keys
+from .rehearsal import practice_of
+from .reviews import blind_shares, label_problems, latest_pass, load_review
 from .schema import json_schema
 
 # A fence line: ``` or ~~~ (code or directive) or ::: (directive), then its info string.
@@ -118,21 +121,69 @@ def check_course(
     """
     if schema_out:
         write_schema(schema_out)  # first: an author fixing a broken bank wants editor help
+    if paths and all(is_essay_file(p) for p in paths):
+        return _essays_only(list(paths))
     course = _course(required=not paths)
     whole = not paths
     paths = list(paths) if paths else [course.bank_dir]
     reading = reading or (course.reading if course else None)
     if reading is not None and not reading.is_file():
         raise CourseError(f"{reading}: reading not found, so quotes cannot be checked. Pass --reading PATH.")
-    checked = check_bank(paths, load_sections(reading) if reading else None, _reference_keys(course, reading))
-    problems = checked.problems + [p for p in checked.lints if p.severity == "error"]
-    warnings = [str(p) for p in checked.lints if p.severity != "error"]
+    sections = load_sections(reading) if reading else None
+    checked = check_bank(paths, sections, _reference_keys(course, reading), _course_practice(course, paths, whole))
+    review_errors, review_warnings = _review_problems(course, checked)
+    problems = checked.problems + [p for p in checked.lints if p.severity == "error"] + review_errors
+    warnings = [str(p) for p in [*checked.lints, *review_warnings] if p.severity != "error" or p in review_warnings]
     book = course.book if (whole and course and course.book.is_dir()) else None
     if book is not None:
         problems = problems + ref_problems(book, checked)
+    essays, essay_problems = load_essays(course.bank_dir) if whole and course else ([], [])
+    problems = problems + essay_problems
     if problems:
         raise BankError([str(p) for p in problems], warnings=warnings)
-    return CheckReport(_summary(checked, book, reading), warnings)
+    summary = _summary(checked, book, reading, course)
+    return CheckReport(summary[:-1] + f"; essays: {len(essays)}." if essays else summary, warnings)
+
+
+def _essays_only(paths: list[Path]) -> CheckReport:
+    """``coursekit check essays/x.yaml``: an essay file is checked as an essay, not as a bank file."""
+    essays, problems = check_essay_files(paths)
+    if problems:
+        raise BankError([str(p) for p in problems])
+    return CheckReport(f"ok: {_count(len(essays), 'essay')} ({', '.join(e.id for e in essays)}).")
+
+
+def _reviews(course: Course | None) -> Path | None:
+    folder = course.bank_dir / "reviews" if course else None
+    return folder if folder and folder.is_dir() else None
+
+
+def _review_problems(course: Course | None, checked: Checked) -> tuple[list[Problem], list[Problem]]:
+    """The bank's labels against the latest blind review (``reviews.py``), for the graded quizzes checked."""
+    folder = _reviews(course)
+    if folder is None:
+        return [], []
+    return label_problems(_reviewed_quizzes(course, checked), folder, checked.places)
+
+
+def _reviewed_quizzes(course: Course | None, checked: Checked) -> list:
+    """The graded quizzes checked that live in the course's bank (a fixture elsewhere has no review)."""
+    bank = course.bank_dir.resolve() if course else None
+    found = [f for p, f in checked.bank.files.items() if f.kind == "graded" and bank in p.resolve().parents]
+    return sorted(found, key=lambda f: f.assignment or "")
+
+
+def _course_practice(course: Course | None, paths: list[Path], whole: bool) -> list[tuple[object, str]]:
+    """The course's practice questions, whose keys graded keys must not repeat, for a check of some of the bank's
+    files (a check of the whole bank reads them itself; a file outside the bank, such as a fixture, is not the
+    course's)."""
+    bank = course.bank_dir.resolve() if course else None
+    inside = bank is not None and any(bank == p.resolve() or bank in p.resolve().parents for p in paths)
+    folder = course.bank_dir / "practice" if inside and not whole else None
+    if folder is None or not folder.is_dir():
+        return []
+    checked = check_bank([folder])
+    return practice_of(checked.bank, checked.places)
 
 
 def _reference_keys(course: Course | None, reading: Path | None) -> dict[str, int] | None:
@@ -161,10 +212,29 @@ def _count(n: int, noun: str) -> str:
 
 def _share(quiz) -> str:
     part, total = comprehension_share(quiz)
-    return f"{quiz.assignment} {int(100 * part / total) if total else 0}%"
+    apply, _ = comprehension_share(quiz, APPLY_LEVELS)
+    return f"{quiz.assignment} {_pct(part, total)} (apply or above {_pct(apply, total)})"
 
 
-def _summary(checked: Checked, book: Path | None, reading: Path | None) -> str:
+def _pct(part: float, total: float) -> str:
+    return f"{int(100 * part / total) if total else 0}%"
+
+
+def _blind(quizzes: list, reviews: Path | None) -> str:
+    """Each quiz's shares by the latest blind review: above recall, and at apply or above."""
+    folder = latest_pass(reviews) if reviews else None
+    found = []
+    for quiz in quizzes if folder else []:
+        review = load_review(folder / f"review-{quiz.assignment}.yaml")
+        shares = blind_shares(quiz, review) if not isinstance(review, Problem) else None
+        if shares:
+            above, apply, seen = shares
+            unread = "" if seen == 1 else f", {_pct(1 - seen, 1)} of the points not read yet"
+            found.append(f"{quiz.assignment} {_pct(above, 1)} (apply or above {_pct(apply, 1)}{unread})")
+    return f"; by the blind review {folder.name}: {', '.join(found)}" if found else ""
+
+
+def _summary(checked: Checked, book: Path | None, reading: Path | None, course: Course | None = None) -> str:
     bank = checked.bank
     graded = sorted(bank.assignments())
     practice = sum(1 for q in bank.questions if bank.kind_of(q) == "practice")
@@ -172,9 +242,11 @@ def _summary(checked: Checked, book: Path | None, reading: Path | None) -> str:
         f"ok: {_count(len(bank.questions), 'question')} in {_count(len(bank.files), 'file')}; "
         f"graded quizzes: {', '.join(graded) or 'none'}; practice questions: {practice}"
     )
-    shares = [_share(f) for f in sorted(bank.files.values(), key=lambda f: f.assignment or "") if f.kind == "graded"]
-    if shares:
-        text += f"; comprehension share of the auto-graded points: {', '.join(shares)}"
+    quizzes = [f for f in sorted(bank.files.values(), key=lambda f: f.assignment or "") if f.kind == "graded"]
+    if quizzes:
+        shares = ", ".join(map(_share, quizzes))
+        text += f"; comprehension share of the auto-graded points, by the bank's labels: {shares}"
+        text += _blind(_reviewed_quizzes(course, checked), _reviews(course))
     if reading is None:
         text += "; quotes NOT checked (no reading found; pass --reading PATH)"
     if book is not None:

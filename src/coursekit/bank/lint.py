@@ -2,7 +2,10 @@
 
 Run by ``coursekit check`` after the schema checks (never by ``load_bank``, so a quiz with a
 weak item can still be released and graded). In a graded quiz a finding is an error, because it
-changes grades; in a practice set it is a warning. The rules are listed in the bank's README.
+changes grades; in a practice set it is a warning. The rules are listed in the bank's README; the cues
+inside one question are in ``cues.py``, ids that give a key away in ``ids.py``, patterns across a quiz's keys in
+``patterns.py``, what one question gives away about another in ``giveaways.py``, graded keys that a public
+self-check hands out in ``rehearsal.py``, and what a written question's rubric needs in ``rubric.py``.
 """
 
 from __future__ import annotations
@@ -10,13 +13,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .cues import length_cue, quotation_cue, stem_words_cue
+from .giveaways import key_leaks, rubric_leaks
+from .ids import matching_id_cue, option_id_cue, ordering_id_cue
+from .intent_check import intent_findings
 from .parse import Parsed, Problem
+from .patterns import key_letters, key_positions, shared_key_sets
+from .rehearsal import Practice, rehearsals
+from .rubric import rubric_findings
 from .schema import BankFile
 from .text import normalize_text
+from .words import topic_stems, visible_texts
 
 COMPREHENSION_LEVELS = ("understand", "apply", "analyze", "evaluate", "create")
+APPLY_LEVELS = ("apply", "analyze", "evaluate", "create")
 MIN_COMPREHENSION_SHARE = 0.6
-RUN_WORDS = 5  # a run of this many of a key's words, found in another question, gives the key away
+MIN_APPLY_SHARE = 0.25
 _ABOVE = re.compile(r"\b(all|none|both|neither) (of )?the (above|options|preceding|answers)\b")
 _NEGATIVE = re.compile(r"\b(not|never|except|least|cannot|false|incorrect|\w+n['’]t)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
@@ -24,19 +36,58 @@ _EMPHASIS = re.compile(r"\*\*[^*]+\*\*|\*[^*\s][^*]*\*|__[^_]+__|(?<!\w)_[^_]+_(
 _NOT_NEGATIVE = ("not only", "at least", "whether or not")
 
 
-def lint_file(parsed: Parsed, quiz: BankFile, *, complete: bool) -> list[Problem]:
-    """Every item-writing finding of one file; ``complete``: all its questions passed the schema."""
+def lint_file(
+    parsed: Parsed,
+    quiz: BankFile,
+    *,
+    complete: bool,
+    reading: str | None = None,
+    practice: Practice | None = None,
+) -> list[Problem]:
+    """Every item-writing finding of one file; ``complete``: all its questions passed the schema.
+
+    ``reading``: the reading's text, to tell a quotation from the brief in a prompt; None skips that rule.
+    ``practice``: the keys of the public practice questions and the course's vocabulary (``rehearsal.Practice``),
+    for the rule that graded keys must not repeat practice keys.
+    """
     severity = "error" if quiz.kind == "graded" else "warning"
     index = _raw_index(parsed)
+    topic = topic_stems([" ".join(visible_texts(q)) for q in quiz.questions])
+    text = f" {normalize_text(reading)} " if reading is not None else None
     found = []
     for q in quiz.questions:
         at = ("questions", index[q.id])
-        for loc, text in [*_own_findings(q), *_leaks(q, quiz, parsed, index)]:
-            found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {text}", severity))
-    found += [Problem(parsed.path, parsed.line(("questions",)), text, severity) for text in _key_positions(quiz)]
+        own = [*_own_findings(q, topic, text), *key_leaks(q, quiz, parsed, index)]
+        if quiz.kind == "graded":
+            own += [*_graded_findings(q, quiz, topic, parsed, index), *rehearsals(q, practice or Practice(), topic)]
+        for loc, message in own:
+            found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {message}", severity))
+        for loc, message, level in intent_findings(q):  # its own severities: a wrong intent changes scores anywhere
+            found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {message}", level))
+    found += [Problem(parsed.path, parsed.line(("questions",)), m, severity) for m in key_positions(quiz)]
+    if quiz.kind == "graded":
+        found += _quiz_patterns(parsed, quiz, index)
     if quiz.kind == "graded" and complete:
         found += _share_problem(parsed, quiz)
     return sorted(found, key=lambda p: p.line)
+
+
+def _graded_findings(q, quiz: BankFile, topic: set[str], parsed: Parsed, index: dict) -> Iterator[tuple[tuple, str]]:
+    """What only a graded question must avoid: ids that talk, and a rubric that is given away or unusable."""
+    yield from option_id_cue(q)
+    yield from ordering_id_cue(q)
+    yield from matching_id_cue(q)
+    yield from rubric_leaks(q, quiz, topic, parsed, index)
+    if q.type == "written":
+        yield from rubric_findings(q)
+
+
+def _quiz_patterns(parsed: Parsed, quiz: BankFile, index: dict[str, int]) -> list[Problem]:
+    """Key patterns across a graded quiz: one letter for every single-choice key, one key set twice."""
+    found = [Problem(parsed.path, parsed.line(("questions",)), m) for m in key_letters(quiz)]
+    for i, loc, message in shared_key_sets(quiz):
+        found.append(Problem(parsed.path, parsed.line(("questions", index[quiz.questions[i].id], *loc)), message))
+    return found
 
 
 def _raw_index(parsed: Parsed) -> dict[str, int]:
@@ -49,52 +100,12 @@ def _raw_index(parsed: Parsed) -> dict[str, int]:
     return index
 
 
-def _own_findings(q) -> Iterator[tuple[tuple, str]]:
-    yield from _longest_key(q)
+def _own_findings(q, topic: set[str], reading: str | None) -> Iterator[tuple[tuple, str]]:
+    yield from length_cue(q)
+    yield from stem_words_cue(q, topic)
+    yield from quotation_cue(q, reading)
     yield from _above_options(q)
     yield from _negative_stem(q)
-
-
-# ---------- the key is the longest option ----------
-
-
-def _longest_key(q) -> Iterator[tuple[tuple, str]]:
-    if q.type not in ("single", "multiple"):
-        return
-    keys = {q.answer} if q.type == "single" else set(q.answers)
-    right = [(i, len(o.text.strip())) for i, o in enumerate(q.options) if o.id in keys]
-    wrong = [len(o.text.strip()) for o in q.options if o.id not in keys]
-    if not wrong or min(n for _, n in right) <= max(wrong):
-        return
-    if q.type == "single":
-        i, n = right[0]
-        text = (
-            f"the key is the longest option ({n} characters; the longest other option has {max(wrong)}), "
-            "so its length points to it. Shorten the key or lengthen a distractor."
-        )
-        yield ("options", i), text
-    else:
-        text = (
-            "every right option is longer than every wrong one, so length points to the keys. "
-            "Shorten a key or lengthen a distractor."
-        )
-        yield ("answers",), text
-
-
-# ---------- every key in the same place ----------
-
-MIN_SINGLES_FOR_POSITION = 3  # with fewer single-choice questions a shared position is likely chance
-
-
-def _key_positions(quiz: BankFile) -> list[str]:
-    """A file whose single-choice keys all sit at the same position (students see options in the bank's order)."""
-    positions = [[o.id for o in q.options].index(q.answer) for q in quiz.questions if q.type == "single"]
-    if len(positions) < MIN_SINGLES_FOR_POSITION or len(set(positions)) > 1:
-        return []
-    return [
-        f"the key of every single-choice question ({len(positions)}) is option {positions[0] + 1}, so its position "
-        "points to it. Move some keys to other positions."
-    ]
 
 
 # ---------- "all of the above" ----------
@@ -136,78 +147,32 @@ def _asking_sentences(prompt: str) -> list[str]:
     return asking or sentences[-1:]
 
 
-# ---------- a key given away by another question ----------
-
-
-def _leaks(q, quiz: BankFile, parsed: Parsed, index: dict[str, int]) -> Iterator[tuple[tuple, str]]:
-    for loc, key in _key_texts(q):
-        for other in quiz.questions:
-            if other is q:
-                continue
-            words = _given_away(key, _visible_text(other))
-            if words:
-                line = parsed.line(("questions", index[other.id], "id"))
-                whole = words == normalize_text(key)
-                what = f'the key "{_short(key)}" appears' if whole else f'the key\'s words "{words}" appear'
-                yield loc, f"{what} in question '{other.id}' (line {line}), which gives it away. Reword one of them."
-
-
-def _key_texts(q) -> list[tuple[tuple, str]]:
-    """The texts a student would have to choose or produce to be right, with where each is written."""
-    if q.type == "single":
-        return [(("options", i), o.text) for i, o in enumerate(q.options) if o.id == q.answer]
-    if q.type == "multiple":
-        return [(("options", i), o.text) for i, o in enumerate(q.options) if o.id in q.answers]
-    if q.type == "text":
-        return [(("accept", i), a) for i, a in enumerate(q.accept)]
-    if q.type == "numeric":
-        return [(("answer",), str(q.key()))]
-    return []
-
-
-def _visible_text(q) -> str:
-    """Everything a student reads of a question before grading."""
-    parts = [q.prompt]
-    for field in ("options", "items", "left", "right"):
-        parts += [o.text for o in getattr(q, field, None) or []]
-    return " | ".join(parts)
-
-
-def _given_away(key: str, other: str) -> str | None:
-    """The key (or a run of its words) if ``other`` contains it as whole words, else None."""
-    k, text = normalize_text(key), f" {normalize_text(other)} "
-    if len(k.replace(" ", "")) >= 3 and f" {k} " in text:
-        return k
-    words = k.split()
-    for i in range(len(words) - RUN_WORDS + 1):
-        run = words[i : i + RUN_WORDS]
-        if sum(len(w) >= 4 for w in run) >= 2 and f" {' '.join(run)} " in text:
-            return " ".join(run)
-    return None
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 # ---------- the comprehension share of a graded quiz ----------
 
 
-def comprehension_share(quiz: BankFile) -> tuple[float, float]:
-    """(points at bloom level understand or above, all auto-graded points); unlabelled counts as recall."""
+def comprehension_share(quiz: BankFile, levels: tuple[str, ...] = COMPREHENSION_LEVELS) -> tuple[float, float]:
+    """(points at one of ``levels``, all auto-graded points); unlabelled counts as recall.
+
+    The default levels are understand and above; pass ``APPLY_LEVELS`` for the share at apply or above.
+    """
     auto = quiz.auto_graded()
-    return sum(q.points for q in auto if q.bloom in COMPREHENSION_LEVELS), sum(q.points for q in auto)
+    return sum(q.points for q in auto if q.bloom in levels), sum(q.points for q in auto)
 
 
 def _share_problem(parsed: Parsed, quiz: BankFile) -> list[Problem]:
-    part, total = comprehension_share(quiz)
-    if not total or part / total >= MIN_COMPREHENSION_SHARE:
-        return []
-    text = (
-        f"assignment '{quiz.assignment}': only {int(100 * part / total)}% of the auto-graded points "
-        f"({part:g} of {total:g}) go to questions at bloom level understand or above; a graded quiz needs at least "
-        f"{MIN_COMPREHENSION_SHARE:.0%}. Rewrite recall questions so they need understanding, and label each "
-        "`bloom:` honestly (an unlabelled question counts as recall)."
-    )
-    return [Problem(parsed.path, parsed.line(("assignment",)), text)]
+    found = []
+    for levels, least, what in (
+        (COMPREHENSION_LEVELS, MIN_COMPREHENSION_SHARE, "understand or above"),
+        (APPLY_LEVELS, MIN_APPLY_SHARE, "apply or above"),
+    ):
+        part, total = comprehension_share(quiz, levels)
+        if not total or part / total >= least:
+            continue
+        text = (
+            f"assignment '{quiz.assignment}': only {int(100 * part / total)}% of the auto-graded points "
+            f"({part:g} of {total:g}) go to questions at bloom level {what}; a graded quiz needs at least "
+            f"{least:.0%}. Rewrite recall questions so they need understanding or use on new cases, and label each "
+            "`bloom:` as the latest blind review reads it (an unlabelled question counts as recall)."
+        )
+        found.append(Problem(parsed.path, parsed.line(("assignment",)), text))
+    return found

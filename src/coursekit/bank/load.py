@@ -6,7 +6,7 @@ Questions are checked one by one, so one bad question never hides the problems o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .lint import lint_file
 from .messages import describe, show, suggest
 from .parse import Parsed, Problem, duplicate_keys, parse_file
 from .reading import normalize, sections_with
+from .rehearsal import practice_context
 from .schema import QUESTION_MODELS, QUESTION_TYPES, BankFile, BankHeader
 from .text import normalize_text
 
@@ -62,12 +63,17 @@ class Checked:
     lints: list[Problem] = field(default_factory=list)  # item-writing findings (lint.py): errors and warnings
 
 
+#: Folders of the bank that hold no questions: the blind reviews of the quizzes, and rubrics of essays
+#: set outside any quiz. A folder search skips them; each has its own loader.
+NOT_QUESTIONS = ("reviews", "essays")
+
+
 def bank_files(paths: list[Path]) -> list[Path]:
-    """The YAML files named by ``paths`` (files, or folders searched recursively)."""
+    """The YAML files named by ``paths`` (files, or folders searched recursively, skipping ``NOT_QUESTIONS``)."""
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found += sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+            found += sorted(q for q in p.rglob("*") if _is_bank_file(q, p))
         elif p.is_file():
             found.append(p)
         else:
@@ -76,6 +82,11 @@ def bank_files(paths: list[Path]) -> list[Path]:
         where = ", ".join(map(str, paths))
         raise BankError([f"{where}: no .yaml files found, so the bank is empty. Add bank files (see its README.md)."])
     return found
+
+
+def _is_bank_file(path: Path, top: Path) -> bool:
+    inside = path.relative_to(top).parts[:-1]
+    return path.suffix in (".yaml", ".yml") and path.is_file() and not set(inside) & set(NOT_QUESTIONS)
 
 
 def load_bank(paths: list[Path], reading: str | Mapping[str, str] | None = None) -> Bank:
@@ -91,21 +102,27 @@ def load_bank(paths: list[Path], reading: str | Mapping[str, str] | None = None)
 
 
 def check_bank(
-    paths: list[Path], reading: str | Mapping[str, str] | None = None, references: Mapping[str, int] | None = None
+    paths: list[Path],
+    reading: str | Mapping[str, str] | None = None,
+    references: Mapping[str, int] | None = None,
+    practice: Sequence[tuple[object, str]] = (),
 ) -> Checked:
     """Check every file and question; never stops at the first problem.
 
     ``references``: the entry keys of book/references.md (``references.reference_keys``), which a
     practice question may cite as ``source: {reference: KEY}``; None leaves such keys unchecked.
+    ``practice``: more practice questions, as (question, ``file:line``), whose keys graded keys must not repeat (the
+    course's practice sets, when only some files are checked); those of the files checked here always count.
     """
     out = Checked(Bank(), [], {}, {}, references)
     graded: dict[str, list[tuple[Path, int]]] = {}
+    linted: list[tuple[Parsed, bool]] = []
     for path in bank_files(paths):
         parsed, problems = parse_file(path)
         if parsed is not None:
             problems = _check_file(parsed, out, reading)
             if path in out.bank.files:
-                out.lints += lint_file(parsed, out.bank.files[path], complete=not problems)
+                linted.append((parsed, not problems))
             data = parsed.data if isinstance(parsed.data, dict) else {}
             if data.get("kind") == "graded" and isinstance(data.get("assignment"), str):
                 graded.setdefault(data["assignment"], []).append((path, parsed.line(("assignment",))))
@@ -118,7 +135,16 @@ def check_bank(
                     path, line, f"assignment '{name}' is also defined in {first}. Merge the two files or rename one."
                 )
             )
+    context = practice_context(out.bank, out.places, practice)
+    for parsed, complete in linted:
+        quiz = out.bank.files[parsed.path]
+        out.lints += lint_file(parsed, quiz, complete=complete, reading=_text(reading), practice=context)
     return out
+
+
+def _text(reading: str | Mapping[str, str] | None) -> str | None:
+    """The reading as one text, however it was given."""
+    return reading if reading is None or isinstance(reading, str) else " ".join(reading.values())
 
 
 def _check_file(parsed: Parsed, out: Checked, reading) -> list[Problem]:
@@ -259,7 +285,7 @@ def _hint_leak(q) -> str | None:
         return None
     keys = {
         "numeric": lambda: [str(q.key())],
-        "text": lambda: q.accept,
+        "text": lambda: q.forms(),
         "single": lambda: [o.text for o in q.options if o.id == q.answer],
     }.get(q.type, list)()
     hint = f" {normalize_text(q.hint)} "

@@ -6,7 +6,8 @@ import difflib
 import re
 
 from .brief import CHAPTER_SLUGS, SECTIONS
-from .schema import BLOOM_LEVELS, QUESTION_TYPES, Criterion, Option, Source
+from .rubric import Anchor, Criterion, Level
+from .schema import BLOOM_LEVELS, QUESTION_TYPES, Option, Source
 
 # What each field holds, so "missing field" can say what to add.
 FIELD_HELP = {
@@ -26,12 +27,18 @@ FIELD_HELP = {
     "answer": "the key",
     "answers": "the ids of all right options",
     "accept": "a list of accepted answers",
+    "core": "the answer's core terms",
+    "optional": "single words an answer may add to a core term",
+    "refuse": "near misses that are never right",
     "items": "the items in their correct order",
     "left": "the items to match",
     "right": "what they are matched to",
     "text": "what the student reads",
-    "rubric": "a list of `- points:` / `criterion:` lines for the grader",
+    "rubric": "a list of criteria for the grader (`- id:`, `criterion:`, `levels:`)",
     "criterion": "what the grader looks for",
+    "descriptor": "what an answer at this level does",
+    "level": "strong, partial or weak",
+    "scores": "the anchor's points per criterion id",
     "full_answer": "what a full answer contains, for the grader",
 }
 
@@ -116,8 +123,8 @@ def describe(err: dict, model, in_flow: bool = False) -> tuple[tuple, str]:
     """
     loc, kind, value, ctx = tuple(err["loc"]), err["type"], err.get("input"), err.get("ctx") or {}
     label = field_label(loc)
-    if kind == "bank_rule":
-        return (ctx["field"],), err["msg"] + "."
+    if kind == "bank_rule":  # raised by a model's own validator: point at the field it names, inside that model
+        return (*loc, ctx["field"]), err["msg"] + "."
     if kind == "missing":
         help_ = FIELD_HELP.get(str(loc[-1]))
         return loc[:-1], f"missing field '{label}'" + (f" ({help_})" if help_ else "") + ". Add it."
@@ -173,4 +180,8 @@ def _fields_at(model, loc: tuple) -> list[str]:
         model = Option
     elif parent and parent[-1] == "rubric":
         model = Criterion
+    elif parent and parent[-1] == "levels":
+        model = Level
+    elif parent and parent[-1] == "anchors":
+        model = Anchor
     return list(model.model_fields)

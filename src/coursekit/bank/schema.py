@@ -1,7 +1,7 @@
 """The question bank's schema: one pydantic model per question type.
 
 Adding a question type touches exactly three places: a model here, a scoring
-function in ``scoring.py`` and a render function in ``notebook/static/quiz.mjs``.
+function in ``grading/scoring/rules.py`` and a render function in ``notebook/static/quiz.mjs``.
 The ``written`` type is the exception: it has no widget, because nbgrader shows it as a
 manually graded answer cell (``release/generate.py``) and a grader scores it in formgrader.
 """
@@ -11,18 +11,15 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, StringConstraints, model_validator
 
 from .brief import CHAPTER_SLUGS, SECTIONS
+from .fields import Id, Text, problem
+from .fields import Strict as _Strict
+from .rubric import Anchor, Criterion, check_rubric
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-Text = Annotated[str, StringConstraints(min_length=1)]
 BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+__all__ = ["Anchor", "Criterion", "Id", "Text", "problem"]  # re-exported: the bank's models live here
 
 
 class Source(_Strict):
@@ -102,11 +99,6 @@ def _shuffled(items: list[Option], salt: str, revealing: list[str]) -> list[dict
     return [o.model_dump() for o in ordered]
 
 
-def problem(field: str, message: str) -> PydanticCustomError:
-    """A rule broken by a question; ``field`` lets `coursekit check` point at its line."""
-    return PydanticCustomError("bank_rule", message, {"field": field})
-
-
 def _unique(ids: list[str], field: str, what: str) -> None:
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
@@ -180,11 +172,35 @@ class Numeric(_Question):
 
 
 class ShortText(_Question):
+    """A short typed answer, matched by ``bank/matching.py`` against what the item writer states here."""
+
     type: Literal["text"]
-    accept: list[Text] = Field(min_length=1)
+    core: list[Text] = []  # the answer's core terms: optional words may surround them, several may follow each other
+    optional: list[Text] = []  # single words an answer may add to (or leave out of) a core term
+    accept: list[Text] = []  # aliases: other whole answers that are right (`coursekit answers --accept` adds here)
+    refuse: list[Text] = []  # near misses that mean something else: never right, even if a rule above would match
+
+    @model_validator(mode="after")
+    def _something_to_match(self):
+        if not self.core and not self.accept:
+            raise problem(
+                "accept", "a text question needs at least one right form. Add `core:` terms or `accept:` answers"
+            )
+        return self
+
+    def forms(self) -> list[str]:
+        """Every right form the bank lists: the core terms, then the aliases."""
+        return [*self.core, *self.accept]
 
     def key(self):
-        return list(self.accept)
+        return self.forms()
+
+    def matching(self) -> dict:
+        """The fields the matcher reads (the practice widget gets them as ``match``)."""
+        return {"core": self.core, "optional": self.optional, "accept": self.accept, "refuse": self.refuse}
+
+    def practice(self) -> dict:
+        return {**super().practice(), "match": self.matching()}
 
 
 class Ordering(_Question):
@@ -255,33 +271,23 @@ class Matching(_Question):
         }
 
 
-class Criterion(_Strict):
-    """One line of a written question's rubric: what the grader looks for, and what it is worth."""
-
-    points: float = Field(gt=0, le=100)
-    criterion: Text
-
-
 class Written(_Question):
     """A short written answer (a few sentences), graded by hand in nbgrader's formgrader.
 
-    ``rubric`` and ``full_answer`` are for graders only: they never reach the release or the
-    public questions file (``public`` leaves them out; the release scan looks for them).
+    ``rubric``, ``wrong_statements``, ``anchors`` and ``full_answer`` are for graders only: they never
+    reach the release or the public questions file (``public`` leaves them out; the release scan looks
+    for them). The rubric's own rules are in ``rubric.py``.
     """
 
     type: Literal["written"]
     rubric: list[Criterion] = Field(min_length=1)
+    wrong_statements: Text | None = None  # how a wrong statement about the reading changes the score
+    anchors: list[Anchor] = []  # a strong, a partial and a weak answer, each with its score per criterion
     full_answer: Text  # what a full answer contains, for the grader
 
     @model_validator(mode="after")
     def _rubric_adds_up(self):
-        total = round(sum(c.points for c in self.rubric), 4)
-        if total != round(self.points, 4):
-            raise problem(
-                "rubric",
-                f"the rubric's criteria add up to {total:g} points but the question is worth {self.points:g}. "
-                "Make `points` equal the sum of the criteria's points",
-            )
+        check_rubric(self.rubric, self.anchors, self.points)
         return self
 
     def key(self):

@@ -15,6 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
+from .handin_problems import handin_summary
 from .parallel import run as parallel
 from .parallel.run import GradeReport, nbgrader_at_course
 from .score_summary import score_summary
@@ -38,25 +39,32 @@ def grade_assignment(
             report = parallel.grade_assignment(assignment=assignment, force=force, **options)
         else:
             report = _run_batch(app, assignment, plan, students, progress=progress)
-        report.scores = score_summary(app.coursedir.db_url, assignment)
+        summaries = (score_summary(app.coursedir.db_url, assignment), handin_summary(app.coursedir.root, assignment))
+        report.scores = "\n".join(part for part in summaries if part)
         return report
 
 
 def _batch_plan(app, assignment: str, force: bool):
     """(converter, notebook-only steps) when every notebook of ``assignment`` is a quiz; else None."""
+    from .sources import only_quizzes
+
+    plan = quiz_converter(app, force=force)
+    return plan if plan is not None and only_quizzes(app.coursedir, assignment) else None
+
+
+def quiz_converter(app, *, force: bool):
+    """nbgrader's Autograde converter and its notebook-only steps, if the course's config runs the steps that
+    ``batch.py`` mirrors; else None (then only nbgrader's converter may grade)."""
     from nbconvert.exporters import NotebookExporter
     from nbgrader.converters import Autograde
 
     from .batch import batch_steps
-    from .sources import only_quizzes
 
     converter = Autograde(coursedir=app.coursedir, parent=app, **({"force": True} if force else {}))
     converter.log = _quiet_log()  # its per-submission INFO lines would break the progress line
     converter.exporter = NotebookExporter(parent=converter, config=converter.config)
     steps = batch_steps(converter)
-    if steps is None or not only_quizzes(app.coursedir, assignment):
-        return None
-    return converter, steps
+    return None if steps is None else (converter, steps)
 
 
 def _quiet_log():

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from .feedback.answer_view import num
 
-MISSED = 0.5  # a question "most students missed": at least this share of graded students lost points on it
+MISSED = 0.5  # a question "most students missed": at least this share of students lost points on it
+# (a question with any answer still waiting for a grader is never listed: its low scores are not final)
 SHOWN = 5  # lowest totals and most-missed questions listed
 
 
@@ -47,7 +48,9 @@ def summarize(rows: list) -> Summary:
 def _most_missed(by_cell: dict[str, list], students: int) -> list[tuple[str, int, float, float]]:
     found = []
     for cell, rows in by_cell.items():
-        graded = [r for r in rows if not (r.needs_manual and r.manual is None)]
+        if any(r.needs_manual and r.manual is None for r in rows):
+            continue  # answers still to grade count 0 for now: the question is not "missed", it is waiting
+        graded = rows
         lost = [r for r in graded if r.score < r.max_score - 1e-9]
         if graded and len(lost) >= MISSED * students:
             found.append((cell, len(lost), statistics.fmean(r.score for r in graded), rows[0].max_score))

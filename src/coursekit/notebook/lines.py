@@ -7,13 +7,23 @@ Both are ordinary outputs, not widgets, so a notebook opened without running sti
 * the note above a question's widget says "Run all cells to see your saved answers (they are safe in
   <quiz>.answers.json)". A live widget hides it (quiz.mjs), so it shows only where the widget cannot: a
   notebook opened without running, nbconvert, GitHub.
+
+The line also carries the recorded answer itself, for the grader, under its own MIME type (``ANSWER_MIME``): the
+JSON text the answers file holds for that question (``{"schema": 1, "answers": {"<id>": <this text>}}``), on one
+line. So a notebook saved after answering still holds the answers when it is handed in alone (an LMS assignment
+that takes one file). No front end renders this type, so the visible line does not change; grading reads it as
+strictly as the answers file (``grading/intake/notebook_answers.py``) and prefers the answers file when both
+are handed in. An unanswered or cleared question, or an answer larger than the answers file may be, carries none.
 """
 
 from __future__ import annotations
 
 import html
+import json
 
 ICONS = {"recorded": "●", "incomplete": "◐", "unanswered": "○", "cleared": "○", "problem": "⚠"}
+ANSWER_MIME = "text/vnd.coursekit.answer+json"  # the recorded answer's JSON text, for the grader (see above)
+MAX_ANSWER = 256 * 1024  # bytes of one carried answer; the answers file itself is refused above this size
 
 
 def run_all_note(answers_file: str) -> str:
@@ -36,14 +46,30 @@ def show(bundle: dict, *, display_id: str | None = None, update: bool = False) -
     return True
 
 
-def line_bundle(state: str, text: str, run: str = "") -> dict:
-    """The line's output; ``run`` tells one Run All's lines from the last one's (the notebook keeps both briefly)."""
+def line_bundle(state: str, text: str, run: str = "", answer=None) -> dict:
+    """The line's output; ``run`` tells one Run All's lines from the last one's (the notebook keeps both briefly);
+    ``answer`` is the recorded answer (None: none), carried for the grader under ``ANSWER_MIME``."""
     icon = ICONS.get(state, "○")
     attrs = f'class="ck-line" data-state="{state}" data-run="{html.escape(run)}"'
-    return {
+    bundle = {
         "text/plain": text,
         "text/html": f'<p {attrs}><span aria-hidden="true">{icon} </span>{html.escape(text)}</p>',
     }
+    carried = answer_text(answer)
+    if carried is not None:
+        bundle[ANSWER_MIME] = carried
+    return bundle
+
+
+def answer_text(answer) -> str | None:
+    """The JSON text of ``answer`` as the answers file writes it, on one line; None when there is none to carry."""
+    if answer is None:
+        return None
+    try:
+        text = json.dumps(answer, sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    return text if len(text) <= MAX_ANSWER else None  # ASCII: json.dumps escapes the rest
 
 
 def note_bundle(number: int, answers_file: str, note_id: str) -> dict:

@@ -124,7 +124,8 @@ class Quiz:
             )
         state, text = self.line(qid)
         display_id = f"ck-line-{secrets.token_hex(6)}"
-        if _mode() != "validate" and show(line_bundle(state, text, self._run), display_id=display_id):
+        bundle = line_bundle(state, text, self._run, self._carried(qid, state))
+        if _mode() != "validate" and show(bundle, display_id=display_id):
             self._lines.setdefault(qid, []).append(display_id)  # updated as the answer changes
             return None
         # nbgrader validate lists a grade cell with stderr output as failed: the unanswered and incomplete ones.
@@ -149,9 +150,14 @@ class Quiz:
         return "recorded", f"{label}: recorded: {_public_words(public, value)}"
 
     def _update_lines(self, qid: str) -> None:
-        bundle = line_bundle(*self.line(qid), self._run)
+        state, text = self.line(qid)
+        bundle = line_bundle(state, text, self._run, self._carried(qid, state))
         for display_id in self._lines.get(qid, []):
             show(bundle, display_id=display_id, update=True)
+
+    def _carried(self, qid: str, state: str):
+        """The answer the line carries for a notebook handed in alone (lines.py): the recorded one, if any."""
+        return self._saved().get(qid) if state in ("recorded", "incomplete") else None
 
 
 def _incomplete(public: dict, value) -> str:

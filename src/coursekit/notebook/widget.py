@@ -18,7 +18,7 @@ from .markup import inline as _inline
 from .markup import markdown as _markdown
 
 #: Fields of a question's practice view that reveal the key; a graded widget must not carry them.
-SECRET_FIELDS = ("key", "answer", "answers", "accept", "tolerance", "explanation")
+SECRET_FIELDS = ("key", "answer", "answers", "accept", "core", "refuse", "match", "tolerance", "explanation")
 MODES = ("practice", "graded")
 
 

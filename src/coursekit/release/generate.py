@@ -1,10 +1,12 @@
 """``coursekit generate``: write each graded quiz's nbgrader source notebook from the bank.
 
 ``assignments/source/<name>/`` gets ``<name>.ipynb`` and ``<name>.questions.json`` (the public view:
-no key, no rubric). The notebook holds locked cells (intro, setup, and per question an ask cell and a
-grade cell), except for a written question: a locked prompt cell, then an unlocked Markdown answer
-cell that nbgrader grades by hand (``solution`` and ``grade`` both true). Output is byte-for-byte
-deterministic, so ``--check`` can detect any drift from the bank.
+no key, no rubric), plus a copy of every file in ``assignments/materials/<name>/`` if that folder
+exists: the hand-written parts of an assignment (data files and their sources, an nbgrader code
+exercise). The notebook holds locked cells (intro, setup, and per question an ask cell and a grade
+cell), except for a written question: a locked prompt cell, then an unlocked Markdown answer cell
+that nbgrader grades by hand (``solution`` and ``grade`` both true). Output is byte-for-byte
+deterministic, so ``--check`` can detect any drift from the bank and the materials.
 """
 
 from __future__ import annotations
@@ -140,10 +142,42 @@ def build_questions(quiz: BankFile) -> str:
 
 def outputs(course: Course, quiz: BankFile) -> dict[Path, str]:
     folder = course.assignments / "source" / quiz.assignment
-    return {
+    generated = {
         folder / f"{quiz.assignment}.ipynb": build_notebook(quiz),
         folder / f"{quiz.assignment}.questions.json": build_questions(quiz),
     }
+    return {**materials(course, quiz.assignment, folder, taken=set(generated)), **generated}
+
+
+def materials(course: Course, name: str, folder: Path, *, taken: set[Path]) -> dict[Path, str]:
+    """``assignments/materials/<name>/``'s files, to be copied as they are into ``folder`` (source/<name>/).
+
+    They are the assignment's one hand-written place: nbgrader copies every non-notebook file of source/ to
+    students, and strips the solutions from a notebook, so a file that nbgrader would release unchanged must not
+    hold an answer (``coursekit release`` scans the release for the quiz's key).
+    """
+    base = course.assignments / "materials" / name
+    files = (
+        sorted(p for p in base.rglob("*") if p.is_file() and not _hidden(p.relative_to(base))) if base.is_dir() else []
+    )
+    found = {}
+    for path in files:
+        target = folder / path.relative_to(base)
+        if target in taken or path.name.endswith(".answers.json"):
+            what = "is written from the bank" if target in taken else "is an answers file, which students must not get"
+            raise CourseError(f"{path}: {target.name} {what}; rename or remove it from {base}.")
+        try:
+            found[target] = path.read_bytes().decode("utf-8")  # as it is: line ends included
+        except UnicodeDecodeError:
+            raise CourseError(
+                f"{path}: not UTF-8 text; save it as UTF-8 (materials are data, notes and notebooks)."
+            ) from None
+    return found
+
+
+def _hidden(relative: Path) -> bool:
+    # Editors and Jupyter leave these beside the files (.ipynb_checkpoints, .DS_Store): never copy them to students.
+    return any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
 
 
 def selected_quizzes(course: Course, names: list[str] | None) -> list[BankFile]:
@@ -158,7 +192,8 @@ def generate_assignments(*, names: list[str] | None = None, check: bool = False)
     written = []
     for quiz in selected_quizzes(course, names):
         for path, text in outputs(course, quiz).items():
-            current = path.read_text(encoding="utf-8") if path.is_file() else None
+            # Bytes, not text mode: universal newlines would read a copied file's "\r" as "\n" and see drift.
+            current = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else None
             if check:
                 if current != text:
                     what = "is missing" if current is None else "differs from the bank"
@@ -167,7 +202,7 @@ def generate_assignments(*, names: list[str] | None = None, check: bool = False)
             if current != text:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(f".{path.name}.tmp")
-                tmp.write_text(text, encoding="utf-8")
+                tmp.write_bytes(text.encode("utf-8"))
                 tmp.replace(path)  # atomic: a half-written notebook is never left behind
                 print(f"wrote {path.relative_to(course.root)}")
             written.append(path)

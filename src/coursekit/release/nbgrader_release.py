@@ -19,8 +19,24 @@ from ..errors import CourseError
 from .generate import build_questions, generate_assignments, selected_quizzes
 
 #: Fields that only the bank may hold; any of them in a released file is a leak (a written question's
-#: rubric and full answer included: they are for graders).
-KEY_FIELDS = ("answer", "answers", "accept", "explanation", "key", "tolerance", "rubric", "criterion", "full_answer")
+#: rubric, its level descriptors, wrong-statement rule, anchor answers and full answer included: they are for graders).
+KEY_FIELDS = (
+    "answer",
+    "answers",
+    "accept",
+    "core",
+    "refuse",
+    "match",
+    "explanation",
+    "key",
+    "tolerance",
+    "rubric",
+    "criterion",
+    "descriptor",
+    "wrong_statements",
+    "anchors",
+    "full_answer",
+)
 _YAML_KEY_FIELD = re.compile(rf"^\s*-?\s*({'|'.join(KEY_FIELDS)})\s*:", re.MULTILINE)
 
 
@@ -93,11 +109,13 @@ def secrets(quiz: BankFile) -> set[str]:
     for q in quiz.questions:
         found.add(q.explanation)
         if q.type == "text":
-            found.update(q.accept)
+            found.update(q.forms())
         elif q.type == "numeric":
             found.add(f"{q.key()}")
         elif q.type == "written":
-            found.update([q.full_answer, *(c.criterion for c in q.rubric)])
+            found.update([q.full_answer, *(c.criterion for c in q.rubric), *(a.answer for a in q.anchors)])
+            found.update(lv.descriptor for c in q.rubric for lv in c.levels)
+            found.update([q.wrong_statements] if q.wrong_statements else [])
     # A one- or two-character number (e.g. "4") is in every notebook's JSON: it cannot be told apart from a leak.
     return {s for s in found if len(s.strip()) >= 3 and not _contains(public, s)}
 

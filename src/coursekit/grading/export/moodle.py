@@ -1,14 +1,14 @@
 """`coursekit export moodle`: bank files as Moodle XML (``<quiz>``), explanations kept as general feedback.
 
-moodle-tools (a maintained PyPI library) renders each question it supports: single choice, numerical,
-short answer, matching, ordering and essay. Its multiple-choice template always has ``<single>true``, so
-multiple-select questions are written here with lxml, in the same format. ``notes`` says, one line per
+moodle-tools (a maintained PyPI library) renders single choice, numerical, short answer, matching and essay
+questions. Two types are written here with lxml instead: multiple-select (its multiple-choice template
+always has ``<single>true``) and ordering (it writes Moodle's ordering settings as numbers, which Moodle's
+importer does not read; see ORDERING_SETTINGS). ``notes`` says, one line per
 question, where Moodle grades differently from coursekit.
 """
 
 from __future__ import annotations
 
-import logging
 from html import escape
 
 from lxml import etree
@@ -60,7 +60,7 @@ def _text(q, category: str, notes: list[str]):
     from moodle_tools.questions.shortanswer import ShortAnswerQuestion
 
     notes.append(f"{q.id}: text → short answer ignoring case; the accepted answers were added in normalised form too")
-    answers = [{"answer": _cdata_safe(a), "points": 100, "feedback": ""} for a in accepted(q.accept)]
+    answers = [{"answer": _cdata_safe(a), "points": 100, "feedback": ""} for a in accepted(q.forms())]
     return ShortAnswerQuestion(answers=answers, answer_case_sensitive=False, **_common(q, category))
 
 
@@ -74,20 +74,39 @@ def _matching(q, category: str):
     return MatchingQuestion(options=options, shuffle_answers="shuffle", **_common(q, category))
 
 
-def _ordering(q, category: str, notes: list[str]):
-    from moodle_tools.questions.ordering import OrderingQuestion
+# Moodle's ordering import reads these settings by name (question/type/ordering/questiontype.php,
+# set_options_for_import): an unknown value, such as the numeric codes moodle-tools 1.1.0 writes
+# (selecttype 2, gradingtype 4), falls back to a random subset of the items and to grading by the next
+# item only. So they are written here as Moodle's own export_to_xml writes them.
+ORDERING_SETTINGS = {
+    "layouttype": "VERTICAL",
+    "selecttype": "ALL",  # every attempt shows every item
+    "gradingtype": "RELATIVE_ALL_PREVIOUS_AND_NEXT",  # the share of item pairs in the right relative order
+    "showgrading": "SHOW",
+    "numberingstyle": "none",
+}
+
+
+def _ordering_xml(q, notes: list[str]) -> str:
+    """A Moodle ordering question: the items in the key's order (Moodle takes the file order as the key)."""
+    from moodle_tools.utils import preprocess_text
 
     notes.append(
-        f"{q.id}: ordering → Moodle ordering, graded 'relative to all the previous and next items' (the share of "
-        "pairs in order); coursekit's Kendall's tau gives less partial credit"
+        f"{q.id}: ordering → Moodle ordering, every item shown, graded 'relative to all the previous and next "
+        "items' (the share of pairs in order); coursekit's Kendall's tau gives less partial credit"
     )
-    venv_log = logging.getLogger("venv")  # moodle-tools warns through the stdlib 'venv' logger on every ordering
-    level, venv_log.level = venv_log.level, logging.ERROR
-    try:
-        items = [_cdata_safe(o.text) for o in q.items]
-        return OrderingQuestion(answers=items, grading_type="relative_to_siblings", **_common(q, category))
-    finally:
-        venv_log.level = level
+    question = _head("ordering", q)
+    for tag, value in ORDERING_SETTINGS.items():
+        etree.SubElement(question, tag).text = value
+        if tag == "selecttype":
+            etree.SubElement(question, "selectcount").text = str(len(q.items))
+    for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+        _html(question, tag, "")
+    etree.SubElement(question, "shownumcorrect").text = "1"
+    for position, item in enumerate(q.items, start=1):
+        answer = etree.SubElement(question, "answer", fraction=str(position), format="html")
+        etree.SubElement(answer, "text").text = etree.CDATA(preprocess_text(item.text, **_flags()))
+    return etree.tostring(question, encoding="unicode")
 
 
 def _written(q, category: str, notes: list[str]):
@@ -103,7 +122,9 @@ def _question_xml(q, category: str, env, notes: list[str]) -> str:
     build = {"single": _single, "numeric": _numeric, "matching": _matching}.get(q.type)
     if build is not None:
         return build(q, category).to_xml(env)
-    build = {"text": _text, "ordering": _ordering, "written": _written}.get(q.type)
+    if q.type == "ordering":
+        return _ordering_xml(q, notes)
+    build = {"text": _text, "written": _written}.get(q.type)
     if build is None:
         raise CourseError(f"question '{q.id}': type '{q.type}' has no Moodle export")
     return build(q, category, notes).to_xml(env)
@@ -115,12 +136,7 @@ def _multiple_xml(q, category: str, notes: list[str]) -> str:
     from moodle_tools.utils import preprocess_text
 
     share = 100 / len(q.answers)
-    question = etree.Element("question", type="multichoice")
-    etree.SubElement(etree.SubElement(question, "name"), "text").text = q.id
-    _html(question, "questiontext", preprocess_text(q.prompt, **_flags()))
-    _html(question, "generalfeedback", preprocess_text(q.explanation or "", **_flags()))
-    for tag, value in (("defaultgrade", f"{float(q.points)}"), ("penalty", "0"), ("hidden", "0")):
-        etree.SubElement(question, tag).text = value
+    question = _head("multichoice", q)
     for tag, value in (("single", "false"), ("shuffleanswers", "0"), ("answernumbering", "none")):
         etree.SubElement(question, tag).text = value
     for o in q.options:
@@ -128,6 +144,19 @@ def _multiple_xml(q, category: str, notes: list[str]) -> str:
         answer = etree.SubElement(question, "answer", fraction=fraction, format="html")
         etree.SubElement(answer, "text").text = etree.CDATA(preprocess_text(o.text, **_flags()))
     return etree.tostring(question, encoding="unicode")
+
+
+def _head(kind: str, q):
+    """A <question> of ``kind`` with the parts every type shares: name, text, feedback, points."""
+    from moodle_tools.utils import preprocess_text
+
+    question = etree.Element("question", type=kind)
+    etree.SubElement(etree.SubElement(question, "name"), "text").text = q.id
+    _html(question, "questiontext", preprocess_text(q.prompt, **_flags()))
+    _html(question, "generalfeedback", preprocess_text(q.explanation or "", **_flags()))
+    for tag, value in (("defaultgrade", f"{float(q.points)}"), ("penalty", "0"), ("hidden", "0")):
+        etree.SubElement(question, tag).text = value
+    return question
 
 
 def _html(parent, tag: str, html: str) -> None:

@@ -60,7 +60,7 @@ def _body(q, notes: list[str]) -> str:
         return _numeric(q, notes)
     if q.type == "text":
         notes.append(f"{q.id}: text → short answer; the accepted answers were added in normalised form too")
-        return "\n".join(_block("*", a) for a in accepted(q.accept))
+        return "\n".join(_block("*", a) for a in accepted(q.forms()))
     if q.type == "ordering":
         notes.append(
             f"{q.id}: ordering → not supported by Canvas Classic Quizzes; exported as matching of position "
@@ -168,22 +168,31 @@ def _field(item, label: str, value: str) -> None:
             f.find(_q("fieldentry")).text = value
 
 
+# Canvas's importer takes a right-hand choice's match id from the first run of digits in its identifier
+# (canvas-lms gems/plugins/qti_exporter/lib/qti/associate_interaction.rb, get_canvas_matches), and an
+# answer's id from "response_<number>" (assessment_item_converter.rb, get_or_generate_answer_id). So
+# every identifier inside a matching item is a plain number, as in Canvas's own exports
+# (lib/cc/qti/qti_items.rb, matching_response_lid): a prefix with digits, like "text2qti_", would give
+# every choice the same match id and pair every left item with the first choice.
+LEFT_BASE, RIGHT_BASE = 1000, 2000
+
+
 def _to_matching(item, left: list[str], right: list[str], partner: dict[int, int]) -> None:
     """Rewrite an essay placeholder item in place as a Canvas matching question."""
-    ident = item.get("ident")
-    right_ids = [f"{ident}_r{j + 1}" for j in range(len(right))]
+    left_ids = [str(LEFT_BASE + i + 1) for i in range(len(left))]
+    right_ids = [str(RIGHT_BASE + j + 1) for j in range(len(right))]
     _field(item, "question_type", "matching_question")
-    _field(item, "original_answer_ids", ",".join(f"{ident}_l{i + 1}" for i in range(len(left))))
+    _field(item, "original_answer_ids", ",".join(left_ids))
     presentation = item.find(_q("presentation"))
     for old in presentation.findall(_q("response_str")):
         presentation.remove(old)
-    for i, text in enumerate(left):
-        lid = etree.SubElement(presentation, _q("response_lid"), ident=f"response_{ident}_l{i + 1}")
+    for lid_id, text in zip(left_ids, left, strict=True):
+        lid = etree.SubElement(presentation, _q("response_lid"), ident=f"response_{lid_id}")
         _material(lid, text)
         choices = etree.SubElement(lid, _q("render_choice"))
         for rid, rtext in zip(right_ids, right, strict=True):
             _material(etree.SubElement(choices, _q("response_label"), ident=rid), rtext)
-    _scoring(item, ident, right_ids, partner)
+    _scoring(item, left_ids, right_ids, partner)
 
 
 def _material(parent, text: str) -> None:
@@ -191,7 +200,7 @@ def _material(parent, text: str) -> None:
     etree.SubElement(material, _q("mattext"), texttype="text/plain").text = text
 
 
-def _scoring(item, ident: str, right_ids: list[str], partner: dict[int, int]) -> None:
+def _scoring(item, left_ids: list[str], right_ids: list[str], partner: dict[int, int]) -> None:
     processing = item.find(_q("resprocessing"))
     for old in processing.findall(_q("respcondition")):
         if old.find(_q("displayfeedback")) is None:
@@ -200,5 +209,5 @@ def _scoring(item, ident: str, right_ids: list[str], partner: dict[int, int]) ->
     for i, j in sorted(partner.items()):
         condition = etree.SubElement(processing, _q("respcondition"))
         var = etree.SubElement(condition, _q("conditionvar"))
-        etree.SubElement(var, _q("varequal"), respident=f"response_{ident}_l{i + 1}").text = right_ids[j]
+        etree.SubElement(var, _q("varequal"), respident=f"response_{left_ids[i]}").text = right_ids[j]
         etree.SubElement(condition, _q("setvar"), varname="SCORE", action="Add").text = share

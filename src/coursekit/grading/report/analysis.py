@@ -33,7 +33,17 @@ class ItemReport:
     blank: int  # students who left it blank (or, written, handed it in unchanged)
     ungraded: int  # written answers still to grade
     options: Options | None
+    group: int = 0  # students in each of the upper and lower groups
     flags: tuple[str, ...] = ()
+
+    def share(self, count: int) -> float:
+        """``count`` students as a share of all the students of the report (one denominator everywhere)."""
+        return count / self.n if self.n else 0.0
+
+    @property
+    def waiting(self) -> bool:
+        """Written answers still to grade: its numbers are not final, so it is never flagged."""
+        return self.ungraded > 0
 
 
 @dataclass
@@ -96,7 +106,11 @@ def _item(cohort: Cohort, j: int, totals, upper, lower) -> ItemReport:
         blank=blank,
         ungraded=cohort.ungraded.get(it.id, 0),
         options=options,
+        group=len(upper),
     )
+    if report.waiting:  # its numbers would count ungraded answers as 0: show none of them, and no flag
+        nan = dict.fromkeys(("facility", "item_total", "upper_lower", "mean"), math.nan)
+        return ItemReport(**{**report.__dict__, **nan})
     if len(column) < MIN_STUDENTS:
         return report
     return ItemReport(**{**report.__dict__, "flags": tuple(flags_of(report))})
@@ -121,27 +135,39 @@ def flags_of(r: ItemReport) -> list[str]:
     if r.options is not None and r.item.kind in CHOICE_TYPES:
         found += [f"distractor nobody chose: '{_short(text)}'; replace it with a plausible wrong answer"
                   for text in unused_distractors(r.options)]  # fmt: skip
-        found += [_prefers(slot, wrong, key) for slot, wrong, key in top_group_prefers(r.options)]
+        found += [_prefers(p) for p in top_group_prefers(r.options, r.group)]
     return found
 
 
+def discrimination(r: ItemReport) -> tuple[str, float]:
+    """(name, value) of the discrimination statistic the flags use: r item-rest, or the upper-lower index
+    when r cannot be computed (nobody varies on the rest of the quiz); value rounded as shown."""
+    if not math.isnan(r.item_total):
+        return "r item-rest", round(r.item_total, 2) + 0.0  # + 0.0: -0.004 shows as +0.00, not -0.00
+    return "upper-lower index (r item-rest could not be computed)", round(r.upper_lower, 2) + 0.0
+
+
 def _discrimination_flags(r: ItemReport) -> list[str]:
-    index = r.item_total if not math.isnan(r.item_total) else r.upper_lower
+    name, index = discrimination(r)
     if math.isnan(index) or index >= LOW_DISCRIMINATION:
         return []
     if index < 0:
         return [
-            f"negative discrimination ({index:+.2f}): students who did well on the rest of the quiz did worse "
-            "on this question; check the key and look for a misleading word"
+            f"negative discrimination ({name} {index:+.2f}): students who did well on the rest of the quiz did "
+            "worse on this question; check the key and look for a misleading word"
         ]
-    return [f"low discrimination ({index:+.2f} < {LOW_DISCRIMINATION}): it hardly tells strong from weak students"]
+    return [
+        f"low discrimination ({name} {index:+.2f}, below {LOW_DISCRIMINATION:.2f}): "
+        "it hardly tells strong from weak students"
+    ]
 
 
-def _prefers(slot: str, wrong: str, key: str) -> str:
-    where = f" for '{_short(slot)}'" if slot else ""
+def _prefers(p) -> str:
+    where = f" for '{_short(p.slot)}'" if p.slot else ""
     return (
-        f"the top group chose '{_short(wrong)}' more often than the key '{_short(key)}'{where}; "
-        "check the key, or whether this option is also defensible"
+        f"the top group chose '{_short(p.wrong)}' ({p.wrong_share:.0%} of them) more often than the key "
+        f"'{_short(p.key)}' ({p.key_share:.0%}){where}, and more often than the bottom group did "
+        f"({p.lower_share:.0%}); check the key, or whether this option is also defensible"
     )
 
 
@@ -171,4 +197,17 @@ def _warnings(cohort: Cohort, report: Report, n: int) -> list[str]:
         )
     if len(report.items) < 2:
         out.append("one question only: reliability (alpha) needs at least two")
+    return out + _not_computed(report)
+
+
+def _not_computed(report: Report) -> list[str]:
+    """Say which statistics could not be computed for this class, and why, instead of failing."""
+    out = []
+    if report.n and all(math.isnan(r.item_total) for r in report.items):
+        out.append(
+            "r item-rest could not be computed for any question (fewer than 3 students, or no one's score varies "
+            "on a question or on the rest of the quiz); discrimination flags use the upper-lower index instead"
+        )
+    if len(report.items) > 1 and math.isnan(report.alpha):
+        out.append("reliability (alpha) could not be computed: fewer than 2 students, or every total is the same")
     return out

@@ -18,8 +18,9 @@ from ...bank.text import normalize_text
 from ..scoring.rules import score
 
 CHOICE_TYPES = ("single", "multiple", "matching", "ordering")
-COMMON_MIN = 2  # an answer typed by fewer students is not shown
-COMMON_TOP = 5
+COMMON_MIN = 2  # an answer typed by fewer students is not shown (it could name the student)
+OTHER = "other answers"  # the label of the typed answers given by one student each, counted together
+MIN_TOP_COUNT = 5  # the top-group rule needs at least this many of the top group on the distractor
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def _ordering(q, values, upper, lower) -> tuple[Slot, ...]:
 
 
 def _common(q, values, upper, lower) -> tuple[Slot, ...]:
-    """The answers at least COMMON_MIN students gave, most frequent first, grouped as scoring compares them."""
+    """Every answer at least COMMON_MIN students gave, most frequent first, grouped as scoring compares
+    them, then one "other answers" choice for the answers given by one student each."""
     shown: dict[str, object] = {}
     groups: Counter = Counter()
     for v in values:
@@ -133,24 +135,17 @@ def _common(q, values, upper, lower) -> tuple[Slot, ...]:
             label = _label(q, v)
             groups[label] += 1
             shown.setdefault(label, v)
-    common = [label for label, n in groups.most_common() if n >= COMMON_MIN][:COMMON_TOP]
-    return (
-        Slot(
-            "",
-            tuple(
-                _choice(
-                    label,
-                    label,
-                    score(q, shown[label]).verdict == "correct",
-                    lambda v, label=label: _label(q, v) == label,
-                    values,
-                    upper,
-                    lower,
-                )
-                for label in common
-            ),
-        ),
-    )
+    common = sorted((label for label, n in groups.items() if n >= COMMON_MIN), key=lambda x: (-groups[x], x))
+    choices = [
+        _choice(label, label, score(q, shown[label]).verdict == "correct",
+                lambda v, label=label: _label(q, v) == label, values, upper, lower)
+        for label in common
+    ]  # fmt: skip
+    rare = {label for label, n in groups.items() if n < COMMON_MIN}
+    if rare:
+        rest = _choice(OTHER, OTHER, False, lambda v: _label(q, v) in rare, values, upper, lower)
+        choices.append(rest)
+    return (Slot("", tuple(choices)),)
 
 
 def _label(q, value) -> str:
@@ -199,10 +194,24 @@ def unused_distractors(options: Options) -> list[str]:
     return [texts[d] for d in options.distractors if chosen[d] == 0]
 
 
-def top_group_prefers(options: Options) -> list[tuple[str, str, str]]:
-    """(slot label, wrong choice, key choice) wherever the upper group chose a wrong choice more often
-    than a key choice of the same slot."""
-    if options.kind == "answers":
+@dataclass(frozen=True)
+class Prefers:
+    """A wrong choice the top group took more often than the key (shares of the group's students)."""
+
+    slot: str
+    wrong: str
+    key: str
+    wrong_share: float
+    key_share: float
+    lower_share: float
+
+
+def top_group_prefers(options: Options, group: int) -> list[Prefers]:
+    """Wherever a wrong choice drew a larger share of the upper group than a key choice of the same slot,
+    and a larger share of the upper group than of the lower group, chosen by at least MIN_TOP_COUNT of the
+    upper group. ``group`` is the size of each group. A hard question whose key is right draws the top
+    group to the key more than the bottom group; this flags a distractor that does the opposite."""
+    if options.kind == "answers" or group == 0:
         return []
     found = []
     for slot in options.slots:
@@ -210,8 +219,9 @@ def top_group_prefers(options: Options) -> list[tuple[str, str, str]]:
         wrong = [c for c in slot.choices if not c.key]
         if not keys or not wrong:
             continue
-        weakest = min(keys, key=lambda c: c.upper)
-        strongest = max(wrong, key=lambda c: c.upper)
-        if strongest.upper > weakest.upper:
-            found.append((slot.label, strongest.text, weakest.text))
+        weakest = min(keys, key=lambda c: (c.upper, c.id))
+        strongest = max(wrong, key=lambda c: (c.upper, c.lower * -1, c.id))
+        if strongest.upper >= MIN_TOP_COUNT and strongest.upper > weakest.upper and strongest.upper > strongest.lower:
+            shares = (strongest.upper / group, weakest.upper / group, strongest.lower / group)
+            found.append(Prefers(slot.label, strongest.text, weakest.text, *shares))
     return found

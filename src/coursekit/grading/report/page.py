@@ -10,7 +10,7 @@ from html import escape
 
 from . import plots
 from .analysis import ItemReport, Report
-from .text import fmt, reliability_line, score_line, title
+from .text import flags_cell, fmt, reliability_line, score_line, title
 
 CSS = """
 :root { color-scheme: light; }
@@ -26,6 +26,14 @@ h3 { font-size: 1.05rem; margin: 0 0 6px; }
 .warn { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 8px; padding: 8px 14px; margin: 12px 0; }
 figure { margin: 12px 0; } figcaption { color: #454c54; font-size: .9rem; }
 svg { width: 100%; max-width: 100%; height: auto; }
+.scroll { overflow-x: auto; max-width: 100%; }
+.bars { margin: 8px 0; } .bars h4 { font-size: .95rem; margin: 10px 0 4px; }
+.bar { display: grid; grid-template-columns: minmax(0, 1fr) minmax(80px, 40%) 3.5em; gap: 8px; align-items: center;
+       margin: 2px 0; }
+.bar .label { overflow-wrap: anywhere; } .bar .track { background: #eef1f4; height: 14px; border-radius: 3px; }
+.bar .fill { background: #9aa3ad; height: 14px; border-radius: 3px; } .bar.key .fill { background: #1d5c96; }
+.bar .pct { text-align: right; font-variant-numeric: tabular-nums; }
+@media (max-width: 480px) { main { padding: 16px 10px 32px; } th, td { padding: 4px 5px; } }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: 6px 0; }
 th, td { border-bottom: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
@@ -80,7 +88,13 @@ def _overview_table(report: Report) -> str:
         )
     )
     rows = "".join(_overview_row(r) for r in report.items)
-    return f"<table><caption>Every question</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    table = f"<table><caption>Every question</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return _scroll(table, "Every question")
+
+
+def _scroll(table: str, label: str) -> str:
+    """A wide table scrolls inside its own box (focusable, named) so the page never scrolls sideways."""
+    return f'<div class="scroll" role="region" tabindex="0" aria-label="{escape(label)}">{table}</div>'
 
 
 def _overview_row(r: ItemReport) -> str:
@@ -90,7 +104,7 @@ def _overview_row(r: ItemReport) -> str:
         f"<td>{escape(r.item.kind)}</td>",
         *(f'<td class="num">{v}</td>' for v in (f"{r.item.points:g}", fmt(r.facility), fmt(r.item_total))),
         f'<td class="num">{fmt(r.upper_lower)}</td><td class="num">{escape(blank)}</td>',
-        f"<td>{len(r.flags) or ''}</td>",
+        f"<td>{escape(flags_cell(r))}</td>",
     ]
     return f"<tr{' class=flagged' if r.flags else ''}>{''.join(cells)}</tr>"
 
@@ -109,7 +123,8 @@ def _choices_table(r: ItemReport) -> str:
         for h, n in (("for", 0), ("choice", 0), ("", 0), ("students", 1), ("upper 27 %", 1), ("lower 27 %", 1))
     )
     caption = f"What students chose for {escape(r.item.id)}"
-    return f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    table = f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return _scroll(table, caption)
 
 
 def _question(r: ItemReport) -> str:
@@ -123,15 +138,16 @@ def _question(r: ItemReport) -> str:
     if r.item.prompt:
         parts.append(f'<p class="prompt">{escape(r.item.prompt)}</p>')
     parts.append(f"<p>{stats}</p>")
-    if r.ungraded:
-        parts.append(f"<p>{r.ungraded} answer(s) still to grade by hand.</p>")
+    if r.waiting:
+        parts.append(f"<p><b>Waiting for a grader</b>: {r.ungraded} answer(s) still to grade by hand; "
+                     "not flagged until they are graded.</p>")  # fmt: skip
     if r.flags:
         parts.append('<ul class="flags">' + "".join(f"<li>{escape(f)}</li>" for f in r.flags) + "</ul>")
     if r.item.kind == "written":
         parts.append("<p>Written response: scored by hand, so it has no options to count.</p>")
-    svg = plots.options_svg(r)
-    if svg:
-        parts.append(svg)
+    bars = plots.options_bars(r)
+    if bars:
+        parts.append(bars)
     if r.options is not None and any(s.choices for s in r.options.slots):
         parts.append(f"<details><summary>Counts as a table</summary>{_choices_table(r)}</details>")
     return "".join(parts) + "</section>"

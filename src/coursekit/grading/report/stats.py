@@ -48,8 +48,9 @@ def group_size(n: int, share: float = GROUP_SHARE) -> int:
 
 
 def ranked(total: np.ndarray) -> np.ndarray:
-    """Student indices from the highest total to the lowest; ties keep the matrix order."""
-    return np.argsort(-total, kind="stable")
+    """Student indices from the highest total to the lowest; ties keep the matrix order. Totals are rounded
+    to 1e-9 first, so sums that differ only by floating-point noise (0.1 + 0.2 vs 0.3) count as ties."""
+    return np.argsort(-np.round(total, 9), kind="stable")
 
 
 def groups(total: np.ndarray, share: float = GROUP_SHARE) -> tuple[np.ndarray, np.ndarray]:

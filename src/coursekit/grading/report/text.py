@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
+from ..safe_csv import csv_text
 from .analysis import MIN_STUDENTS, ItemReport, Report
 
 HEADER = ("#", "question", "type", "pts", "facility", "r item-rest", "upper-lower", "blank", "flags")
@@ -38,6 +37,13 @@ def reliability_line(report: Report) -> str:
     )
 
 
+def flags_cell(r: ItemReport) -> str:
+    """The flags column: how many flags, or that the question waits for a grader."""
+    if r.waiting:
+        return "waiting for a grader"
+    return str(len(r.flags)) if r.flags else ""
+
+
 def _row(i: int, r: ItemReport) -> tuple[str, ...]:
     blank = f"{r.blank}" + (f" (+{r.ungraded} ungraded)" if r.ungraded else "")
     return (
@@ -49,7 +55,7 @@ def _row(i: int, r: ItemReport) -> tuple[str, ...]:
         fmt(r.item_total),
         fmt(r.upper_lower),
         blank,
-        str(len(r.flags)) if r.flags else "",
+        flags_cell(r),
     )
 
 
@@ -59,15 +65,14 @@ def table(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def choice_line(r: ItemReport) -> list[str]:
-    """One line per slot: each choice with the share who chose it, the key marked with *."""
+    """One line per slot: each choice with its share of all the students, the key marked with *."""
     if r.options is None:
         return []
     lines = []
     for slot in r.options.slots:
-        if not slot.choices:  # typed answers: shown only when at least two students gave the same one
+        if not slot.choices:
             continue
-        total = sum(c.count for c in slot.choices) if r.item.kind != "multiple" else max(r.n - r.blank, 1)
-        parts = [f"{c.text[:28]}{'*' if c.key else ''} {c.count / max(total, 1):.0%}" for c in slot.choices]
+        parts = [f"{c.text[:28]}{'*' if c.key else ''} {r.share(c.count):.0%}" for c in slot.choices]
         label = f" [{slot.label[:30]}]" if slot.label else ""
         lines.append(f"  {r.item.id}{label}: " + " · ".join(parts))
     return lines
@@ -83,9 +88,17 @@ def render_text(report: Report) -> str:
         lines += ["", f"Flagged questions ({len(flagged)}):"]
         for r in flagged:
             lines += [f"  {r.item.id}: {flag}" for flag in r.flags]
+    waiting = [f"  {r.item.id}: {r.ungraded} answer(s) to grade" for r in report.items if r.waiting]
+    if waiting:
+        lines += ["", "Waiting for a grader (not flagged until graded):", *waiting]
     chosen = [line for r in report.items for line in choice_line(r)]
     if chosen:
-        lines += ["", "What students chose (* = the key; numeric and text: answers given by 2 or more):", *chosen]
+        lines += [
+            "",
+            f"What students chose (* = the key; shares of all {report.n} students; numeric and text: every answer "
+            "given by 2 or more, the rest as 'other answers'):",
+            *chosen,
+        ]
     return "\n".join(lines)
 
 
@@ -112,6 +125,7 @@ def _item_rows(r: ItemReport):
         "upper_lower_27": r.upper_lower,
         "blank": r.blank,
         "ungraded": r.ungraded,
+        "waiting_for_grader": int(r.waiting),
         "invalid": r.options.invalid if r.options else 0,
         "flags": len(r.flags),
     }
@@ -121,7 +135,8 @@ def _item_rows(r: ItemReport):
         yield (*base, "flag", flag)
     for slot in r.options.slots if r.options else ():
         for c in slot.choices:
-            for name, value in (("chosen", c.count), ("chosen_upper", c.upper), ("chosen_lower", c.lower)):
+            counts = (("chosen", c.count), ("share", r.share(c.count)), ("chosen_upper", c.upper))
+            for name, value in (*counts, ("chosen_lower", c.lower)):
                 yield ("choice", r.item.id, r.item.kind, slot.label, c.text, int(c.key), name, value)
 
 
@@ -133,12 +148,5 @@ def _cell(value) -> str:
 
 def render_csv(report: Report) -> str:
     """Every statistic, one per line (scope, question, slot, choice, is_key, statistic, value)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in _quiz_rows(report):
-        writer.writerow([_cell(v) for v in row])
-    for r in report.items:
-        for row in _item_rows(r):
-            writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
+    rows = [*_quiz_rows(report), *(row for r in report.items for row in _item_rows(r))]
+    return csv_text([CSV_COLUMNS, *([_cell(v) for v in row] for row in rows)])
