@@ -249,3 +249,33 @@ def test_a_name_in_a_report_is_one_printable_line(name):
     """Does any name, however odd, show as one printable line of bounded length?"""
     text = shown(name)
     assert text.isprintable() and len(text) <= 82
+
+
+@settings(max_examples=80, deadline=None)
+@given(student=st.text(min_size=1, max_size=40).filter(lambda s: "/" not in s and "\x00" not in s))
+def test_a_student_id_that_could_carry_markup_is_refused_whole(tmp_path_factory, student):
+    """A folder under submitted/ names the student, and formgrader writes that name into its pages unescaped. Is a
+    submission whose student id holds anything but letters, digits and . _ @ + - refused whole (moved to quarantine,
+    never graded), and one with an ordinary id admitted?"""
+    root = tmp_path_factory.mktemp("ids")
+    try:
+        folder = root / "submitted" / student / "quiz"
+        folder.mkdir(parents=True)
+    except OSError:
+        return  # a name this file system does not take cannot be handed in either
+    (folder / "quiz.answers.json").write_text("{}")
+    admission = admit(root=root, folder=folder, assignment="quiz", student=student, budget=Budget())
+    markup = any(c in student for c in "<>&\"'` \t\n\r=;:()[]{}\\") or not student.isprintable()
+    assert bool(admission.refused) == (markup or not all(c.isalnum() or c in "._@+-_" for c in student)
+                                       or student in (".", ".."))  # fmt: skip
+    if admission.refused:
+        assert "student id" in admission.refused and not folder.exists()
+
+
+def test_a_formgrader_script_in_a_student_id_is_refused(tmp_path):
+    """Is the folder `submitted/<img src=x onerror=alert(1)>/quiz` refused, with a reason a grader can act on?"""
+    student = "<img src=x onerror=alert(1)>"
+    folder = tmp_path / "submitted" / student / "quiz"
+    folder.mkdir(parents=True)
+    admission = admit(root=tmp_path, folder=folder, assignment="quiz", student=student, budget=Budget())
+    assert "rename the folder to the student's id" in admission.line() and admission.moved_to

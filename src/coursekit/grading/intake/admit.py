@@ -13,6 +13,7 @@ Intake is an allow-list: a submission is real folders and regular files within t
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,10 @@ from .budget import Budget
 from .quarantine import move_aside, refuse_whole
 from .timestamp import TIMESTAMP, timestamp_problem
 from .walk import walk
+
+# A student id is shown by formgrader, which writes it into its pages unescaped, and names folders: letters,
+# digits and . _ @ + - only (a JupyterHub or e-mail login fits), so markup in a folder name never reaches a page.
+STUDENT_ID = re.compile(r"[\w.@+-]{1,128}")
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ def admit(*, root: Path, folder: Path, assignment: str, student: str, budget: Bu
     root, folder = Path(os.path.abspath(root)), Path(os.path.abspath(folder))  # never resolve(): it follows links
     if not os.path.lexists(folder):
         return Admission(student, refused="there is no submission folder")
-    why = _not_a_real_folder(folder)
+    why = _unsafe_id(student) or _not_a_real_folder(folder)
     tree = None if why else walk(str(folder), budget)
     if tree is not None:
         why = tree.over or _timestamp_refused(folder, tree.odd)
@@ -54,6 +59,13 @@ def admit(*, root: Path, folder: Path, assignment: str, student: str, budget: Bu
     except OSError as e:  # cannot be made safe in place: then not graded at all
         return _refuse(root, folder, assignment, student, f"an entry could not be moved aside ({e.strerror})")
     return Admission(student, tuple(rel for rel, _ in tree.files), moved)
+
+
+def _unsafe_id(student: str) -> str:
+    if STUDENT_ID.fullmatch(student) and student not in (".", ".."):
+        return ""
+    return ("the student id (its folder's name in submitted/) holds characters other than letters, digits and "
+            ". _ @ + -; rename the folder to the student's id")  # fmt: skip
 
 
 def _not_a_real_folder(folder: Path) -> str:
