@@ -193,7 +193,13 @@ class SandboxedExecute(Execute):
         return broken or (self.meter.limits.output_reason() if self._dropped() else None)
 
     def _dropped(self) -> bool:
-        return isinstance(self.kc, SandboxKernelClient) and self.kc.dropped()
+        """Did the client refuse an oversized message? A kernel that died by itself (``os._exit``) drops its
+        connections too: that is nbgrader's failure, not the output limit, so only a live kernel's drop counts."""
+        return isinstance(self.kc, SandboxKernelClient) and self.kc.dropped() and self._kernel_running()
+
+    def _kernel_running(self) -> bool:
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return process is not None and process.poll() is None
 
     def _get_timeout(self, cell):
         timeout = super()._get_timeout(cell)
