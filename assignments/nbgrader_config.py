@@ -59,3 +59,19 @@ c.GenerateFeedback.preprocessors = [
 ]
 # Only the feedback pages are released to students, never a file found beside the notebook.
 c.GenerateFeedback.post_convert_hook = f"{STEPS}.after_feedback"
+# Student text is inert wherever a person reads it. Written answers become inert HTML when the graded notebook is
+# rebuilt (coursekit/grading/intake/student_text.py). As a second line, nbconvert's own sanitizer (bleach) cleans
+# every Markdown cell and every HTML output before formgrader or a feedback page renders it, keeping the tags below
+# and escaping the rest (so a grader sees what was tried). Other rich outputs (JavaScript, SVG, widgets, and Markdown,
+# whose links bleach cannot see) are dropped; their text/plain stays.
+# It is a preprocessor of the exporter rather than HTMLExporter.sanitize_html, because that setting escapes <p> and
+# tables in every output and never reaches formgrader's answer cells (its "formgrade" template renders Markdown
+# cells without it). Formgrader reads this file when Jupyter is started from this folder.
+c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.sanitize.SanitizeHTML"]
+c.SanitizeHTML.tags = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
+                       "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "kbd", "li", "ol", "p", "pre", "s", "samp",
+                       "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+                       "ul"]  # fmt: skip
+c.SanitizeHTML.attributes = {"*": ["class", "title", "aria-hidden", "aria-label"], "a": ["href", "title", "rel"],
+                             "ol": ["start"], "th": ["scope", "colspan", "rowspan"], "td": ["colspan", "rowspan"]}  # fmt: skip
+c.SanitizeHTML.sanitized_output_types = {"text/html"}

@@ -97,6 +97,29 @@ def _cmd_audit(args) -> int:
     return report.exit_code
 
 
+def _cmd_answers(args) -> int:
+    from .grading.review.answers import decide_group, review_answers
+    from .grading.review.listing import answers_text
+
+    if args.accept is None and args.refuse is None:
+        found = review_answers(assignment=args.assignment, question=args.question)
+        print(answers_text(found, assignment=args.assignment, everything=args.all))
+        return 0
+    field, group = ("accept", args.accept) if args.accept is not None else ("refuse", args.refuse)
+    print(decide_group(assignment=args.assignment, question=args.question, group=group, field=field).summary())
+    return 0
+
+
+def _cmd_regrade(args) -> int:
+    from .grading.regrade.run import regrade_assignment
+
+    report = regrade_assignment(
+        assignment=args.assignment, dry_run=args.dry_run, feedback=args.feedback, progress=not args.quiet
+    )
+    print(report.summary())
+    return 0 if not report.feedback_failed else 1
+
+
 def _cmd_report(args) -> int:
     from .grading.report.run import report_assignments
 
@@ -157,7 +180,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"coursekit {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in (_course_parsers, _rubrics_parser, _collect_parser, _grading_parsers, _report_parser, _export_parser):
+    parsers = (_course_parsers, _rubrics_parser, _collect_parser, _grading_parsers, _review_parsers)
+    for add in (*parsers, _report_parser, _export_parser):
         add(sub)
     return p
 
@@ -259,6 +283,46 @@ def _grading_parsers(sub) -> None:
     )
     a.add_argument("assignment")
     a.set_defaults(func=_cmd_audit)
+
+
+ANSWERS_HELP = """The typed answers of a graded class (text and numeric questions), from the answers as handed in,
+scored with the bank as it is now and grouped as the matcher reads them, so one decision grades a group:
+the groups with no or partial credit, those right only by leaving out a remark in brackets, and (--all)
+the right ones, with counts, students and how each matched. --accept N (or --refuse N) writes group N
+into the question's `accept` (`refuse`) list, keeping the bank file's layout; then regrade --dry-run."""
+
+REGRADE_HELP = """Re-score every ledgered submission with the bank as it is now and print the changes (students,
+questions, old and new points); unless --dry-run, apply them through nbgrader's gradebook (manual scores
+stay), rewrite the graded notebooks that change, record the bank's version in the ledger, and list the
+feedback pages now out of date (--feedback makes them again). Same result as `grade --force`."""
+
+
+def _review_parsers(sub) -> None:
+    an = sub.add_parser(
+        "answers",
+        help="list the typed answers that got no credit, grouped; accept or refuse a group in the bank",
+        description=ANSWERS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    an.add_argument("assignment")
+    an.add_argument("question", nargs="?", help="one question id (default: every text and numeric question)")
+    an.add_argument("--all", action="store_true", help="also list the groups that get full credit")
+    what = an.add_mutually_exclusive_group()
+    what.add_argument("--accept", metavar="GROUP", help="add group GROUP (its number, or a text) to `accept`")
+    what.add_argument("--refuse", metavar="GROUP", help="add group GROUP (its number, or a text) to `refuse`")
+    an.set_defaults(func=_cmd_answers)
+
+    rg = sub.add_parser(
+        "regrade",
+        help="re-score every submission with the bank as it is now; show the changes, then apply them",
+        description=REGRADE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rg.add_argument("assignment")
+    rg.add_argument("--dry-run", action="store_true", help="only show what would change; change nothing")
+    rg.add_argument("--feedback", action="store_true", help="also make the out-of-date feedback pages again")
+    rg.add_argument("--quiet", action="store_true", help="no progress bar")
+    rg.set_defaults(func=_cmd_regrade)
 
 
 def _report_parser(sub) -> None:

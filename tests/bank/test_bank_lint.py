@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 from coursekit.bank.check import check_course
 from coursekit.bank.lint import APPLY_LEVELS, comprehension_share
 from coursekit.bank.load import check_bank, load_bank
+from coursekit.bank.rehearsal import Practice, PracticeKey, rehearsals
+from coursekit.bank.schema import SingleChoice
+from coursekit.bank.words import vocabulary
 from coursekit.errors import BankError
 
 BAD = "tests/fixtures/bad-bank"
@@ -16,11 +20,11 @@ BAD = "tests/fixtures/bad-bank"
 
 @pytest.fixture
 def lints(repo, sections, monkeypatch):
-    """lints(name) -> every item-writing finding of one bad fixture as 'severity: message'."""
+    """lints(name, *more) -> every item-writing finding of bad fixtures checked together, as 'severity: message'."""
     monkeypatch.chdir(repo)
 
-    def run(name: str) -> list[str]:
-        checked = check_bank([Path(BAD) / name], sections)
+    def run(name: str, *more: str) -> list[str]:
+        checked = check_bank([Path(BAD) / n for n in (name, *more)], sections)
         assert checked.problems == []  # the fixtures are valid bank files: only their item writing is wrong
         return [f"{p.severity}: {p}" for p in checked.lints]
 
@@ -254,3 +258,95 @@ def test_course_quizzes_pass_every_item_writing_rule(repo, sections):
     checked = check_bank([repo / "assignments" / "bank"], sections)
     assert checked.problems == []
     assert [str(p) for p in checked.lints if p.severity == "error"] == []
+
+
+def test_ordering_ids_that_sort_into_the_key(lints):
+    """Is an ordering whose items, sorted by id (numbers by value) or in reverse, earn more than half the points
+    reported with the share they earn, and is a matching whose pairs lie on one alphabetical line (from the first
+    letters or further on) reported, while shuffled letters and a two-item ordering pass?"""
+    fix = "Give the items ids whose order says nothing, e.g. the letters in a shuffled order."
+    line = "Give the left or the right items other ids, so that the pairs follow no order of the letters."
+    assert lints("lint-id-order.yaml") == [
+        f"error: {BAD}/lint-id-order.yaml:11: question 'order-sorted': the items in the order of their ids (a, b, c) "
+        f"earn 100% of the points, so a student who sorts the ids scores without knowing the order. {fix}",
+        f"error: {BAD}/lint-id-order.yaml:23: question 'order-reversed': the items in reverse id order (d, c, b, a) "
+        f"earn 100% of the points, so a student who sorts the ids scores without knowing the order. {fix}",
+        f"error: {BAD}/lint-id-order.yaml:36: question 'order-one-swap': the items in the order of their ids (x1, x2, "
+        f"x9, x10) earn 67% of the points, so a student who sorts the ids scores without knowing the order. {fix}",
+        f"error: {BAD}/lint-id-order.yaml:81: question 'match-run': the key pairs the ids in alphabetical step (a-p, "
+        "b-q, c-r): 3 of 3 pairs follow from the letters alone, for a student who pairs them in order or knows one "
+        f"pair. {line}",
+        f"error: {BAD}/lint-id-order.yaml:101: question 'match-offset': the key pairs the ids in alphabetical step "
+        "(a-q, b-r, c-s): 3 of 4 pairs follow from the letters alone, for a student who pairs them in order or knows "
+        f"one pair. {line}",
+    ]
+
+
+def test_single_choice_keys_that_share_one_letter(lints):
+    """Are single-choice keys that share one option id reported at the quiz's questions when the options are
+    listed out of id order (so the keys' positions are spread and the position rule is silent)?"""
+    assert lints("lint-key-letter.yaml") == [
+        f"error: {BAD}/lint-key-letter.yaml:7: 3 of the 4 single-choice keys are option 'c', and students who notice "
+        "the letter guess by it. Give some keys other ids (students receive the ids in the questions file)."
+    ]
+
+
+def test_multiple_select_questions_sharing_a_key_set(lints):
+    """Is a multiple-select question whose right options have the ids of an earlier one's reported at its key,
+    naming the earlier question, while a third with another key set passes?"""
+    assert lints("lint-shared-keys.yaml") == [
+        f"error: {BAD}/lint-shared-keys.yaml:30: question 'shared-second': its key {{b, d}} is the key of question "
+        "'shared-first' too, so a student who notices picks the same letters again. Give one of them another set of "
+        "right options (reorder its options, or change which are right)."
+    ]
+
+
+def test_graded_key_that_repeats_a_practice_key(lints):
+    """Is a graded key that shares two or more content words (40 % or more of it) with a public self-check's key,
+    or an accepted answer found whole in one, reported with the self-check's file and line, while one shared word
+    or two words of a long practice key pass, and the practice file itself stays clean?"""
+    practice = f"{BAD}/lint-rehearsal-practice.yaml"
+    tail = "so students answer from memory of the self-check. Reword the practice question (it is public) or test the "
+    assert lints("lint-rehearsal.yaml", "lint-rehearsal-practice.yaml") == [
+        f"error: {BAD}/lint-rehearsal.yaml:12: question 'reh-words': the key \"The allies pool the work and converge "
+        'on one common standard" repeats the words converge, standards (2 of its 4 content words) of practice '
+        f"self-check 'rehearsed-standards' ({practice}:6), whose key the public book shows (\"Converge around "
+        f'standards that give them a competitive edge"), {tail}point another way.',
+        f"error: {BAD}/lint-rehearsal.yaml:24: question 'reh-whole': the key \"Taipei\" repeats the key of practice "
+        f"self-check 'rehearsed-bilateral' ({practice}:18), whose key the public book shows (\"To restrain risky "
+        f'moves by the leaders in Seoul and Taipei"), {tail}point another way.',
+    ]
+    assert lints("lint-rehearsal.yaml") == []  # the rule compares with the practice sets checked in the same run
+
+
+def test_words_the_whole_bank_uses_are_no_echo():
+    """Are two shared words that a fifth or more of the bank's questions use (here Washington and trilateral) left
+    out, so that a graded key and a practice key on different points do not clash, while the same pair counts in a
+    bank where they are rare?"""
+    practiced = PracticeKey("p-camp", "Washington built trilateral structures on an opening", "practice.yaml:7")
+    question = load_bank([Path(BAD) / "lint-key-letter.yaml"]).question("letter-second").model_dump()
+    question["options"][0]["text"] = "Washington backs the firms with a trilateral working group"
+    graded = SingleChoice.model_validate(question)
+    assert list(rehearsals(graded, Practice([practiced]), set()))
+    assert not list(rehearsals(graded, Practice([practiced], frozenset({"washin", "trilat"})), set()))
+    assert vocabulary([f"Washington {n}" for n in range(5)] + ["other"] * 20) == {"washin"}
+    assert vocabulary([f"Washington {n}" for n in range(4)]) == set()  # a small bank: four uses are a phrase
+
+
+def test_checking_one_quiz_compares_it_with_the_course_practice_sets(repo, tmp_path, monkeypatch):
+    """Does `coursekit check` of one graded file of the bank compare its keys with the course's practice sets (a
+    practice key changed to hand out tc-restrain's answer is reported), while a file outside the bank is not?"""
+    course = tmp_path / "course"
+    shutil.copytree(repo / "assignments" / "bank", course / "assignments" / "bank")
+    shutil.copytree(repo / "book", course / "book", ignore=shutil.ignore_patterns("_build", "node_modules"))
+    practice = course / "assignments" / "bank" / "practice" / "hub-and-spokes.yaml"
+    text = practice.read_text(encoding="utf-8")
+    practice.write_text(text.replace("A way to hold back partners who might start a war", "Holding back Taipei"))
+    monkeypatch.chdir(course)
+    with pytest.raises(BankError) as err:
+        check_course(paths=[Path("assignments/bank/three-challenges.yaml")])
+    assert any(
+        "question 'tc-restrain': the key \"Taipei\" repeats the key of practice" in p for p in err.value.problems
+    )
+    shutil.copy(repo / BAD / "lint-rehearsal.yaml", tmp_path / "outside.yaml")
+    assert check_course(paths=[tmp_path / "outside.yaml"]).summary.startswith("ok: 4 questions in 1 file;")

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coursekit.bank.cues import length_cue, stem_words_cue
-from coursekit.bank.lint import _key_positions
+from coursekit.bank.patterns import key_positions
 from coursekit.bank.schema import BankFile, SingleChoice
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -90,4 +90,4 @@ def test_key_positions_reported_exactly_when_patterned(case):
     same = n >= 3 and len(set(positions)) == 1
     crowded = n >= 4 and max(counts) > n / 2
     empty = n >= 4 and n >= width and min(counts) == 0
-    assert bool(_key_positions(quiz(positions, width))) == (same or crowded or empty)
+    assert bool(key_positions(quiz(positions, width))) == (same or crowded or empty)

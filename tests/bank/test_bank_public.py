@@ -13,7 +13,20 @@ from coursekit.bank.schema import Matching, Ordering
 from coursekit.errors import BankError
 
 REPO = Path(__file__).resolve().parents[2]
-SECRET_FIELDS = {"answer", "answers", "accept", "key", "explanation", "hint", "tolerance", "rubric", "full_answer"}
+SECRET_FIELDS = {
+    "answer",
+    "answers",
+    "accept",
+    "core",
+    "optional",
+    "refuse",
+    "match",
+    "key",
+    "explanation",
+    "hint",
+    "tolerance",
+}
+SECRET_FIELDS |= {"rubric", "full_answer"}
 
 
 def _questions() -> list:
@@ -85,5 +98,7 @@ def test_two_item_ordering_is_never_shown_in_key_order(make):
 def test_practice_view_adds_key_and_explanation(make, qtype):
     """Does the self-check view carry the key and explanation on top of the public view?"""
     q = make(qtype)
-    extra = {"tolerance": q.tolerance} if qtype == "numeric" else {}  # the browser's check needs it
+    # the browser's check needs them: a number's tolerance, a text question's whole intent
+    extra = {"numeric": {"tolerance": getattr(q, "tolerance", 0)}, "text": {"match": getattr(q, "matching", dict)()}}
+    extra = extra.get(qtype, {})
     assert q.practice() == {**q.public(), "key": q.key(), "explanation": q.explanation, **extra}

@@ -43,7 +43,7 @@ def released(tmp_path_factory):
 
 def test_the_release_holds_the_data_and_the_exercise_without_solutions_or_key(released):
     """Does the release give students both notebooks and the data as written, the exercise without its solutions,
-    and no key, explanation, rubric or anchor answer in any file?"""
+    and no key, explanation, rubric criterion, level descriptor, anchor answer or wrong-statement rule in any file?"""
     folder = release(released)
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([f"{QUIZ}.ipynb", f"{QUIZ}.questions.json", DATA_NB, *MATERIALS])
@@ -54,9 +54,43 @@ def test_the_release_holds_the_data_and_the_exercise_without_solutions_or_key(re
     answers = [c for c in json.loads(exercise)["cells"] if c["metadata"]["nbgrader"]["solution"]]
     assert len(answers) == 3 and all("raise NotImplementedError()" in "".join(c["source"]) for c in answers)
     assert find_leaks(folder, BANK) == []
-    everything = " ".join(p.read_text() for p in folder.iterdir()).casefold()
+    shown = _plain(folder)
     essay = BANK.written()[0]
-    assert "anchor answers" not in everything and essay.rubric[0].criterion[:60].casefold() not in everything
+    assert _plain_text(essay.prompt)[:60] in shown  # the students' text is read as they see it
+    grader_only = [c.criterion for c in essay.rubric] + [lv.descriptor for c in essay.rubric for lv in c.levels]
+    grader_only += [a.answer for a in essay.anchors] + [essay.wrong_statements, essay.full_answer]
+    said = [t for t in grader_only if _plain_text(t)[:40] in _plain_text(essay.prompt)]
+    assert len(said) <= 1  # a criterion may repeat the words of the prompt that ask for it; nothing else may
+    assert [t[:60] for t in grader_only if t not in said and _plain_text(t)[:40] in shown] == []
+
+
+def _plain_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _plain(folder: Path) -> str:
+    """Every text a student can read in the release (each JSON string decoded, notebook lines joined), normalised."""
+    texts = []
+    for path in folder.iterdir():
+        raw = path.read_text(encoding="utf-8")
+        try:
+            texts += list(_strings(json.loads(raw)))
+        except ValueError:
+            texts.append(raw)
+    return _plain_text(" ".join(texts))
+
+
+def _strings(data):
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list) and all(isinstance(s, str) for s in data):
+        yield "".join(data)  # a notebook cell's source: its lines, each ending in a newline
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ def text_of(page: str) -> str:
 
 
 def _right(q):
-    return q.accept[0] if q.type == "text" else q.key()
+    return q.forms()[0] if q.type == "text" else q.key()
 
 
 def _wrong(q):
@@ -52,7 +52,7 @@ def _key_lines(q) -> list[str]:
     if q.type == "multiple":
         return [label[a] for a in q.answers]
     if q.type == "text":
-        return [f"“{a}”" for a in q.accept]
+        return [f"“{a}”" for a in q.forms()]
     if q.type == "numeric":
         return [f"{q.key()} {q.unit}" if q.unit else str(q.key())]
     if q.type == "ordering":

@@ -40,7 +40,7 @@ def _expected(q):
     """The value the widget saves when the student gives the key (text: the first accepted form)."""
     if q.type == "multiple":
         return [o.id for o in q.options if o.id in q.answers]
-    return q.accept[0] if q.type == "text" else q.key()
+    return q.forms()[0] if q.type == "text" else q.key()
 
 
 EXPECTED_ANSWERS = {q.id: _expected(q) for q in AUTO}
@@ -78,7 +78,7 @@ def _type_into(page, q, value: str, finish: str) -> None:
 
 def _answer_everything(page, folder) -> None:
     _type_into(page, the("numeric"), str(the("numeric").key()), "tab")
-    _type_into(page, the("text"), the("text").accept[0], "button")
+    _type_into(page, the("text"), the("text").forms()[0], "button")
     for q in [q for q in AUTO if q.type == "single"]:  # single choice by mouse
         w = question(page, words(q))
         w.get_by_label(option(q, q.answer), exact=True).click()
@@ -185,7 +185,7 @@ def test_student_answers_in_jupyterlab_and_gets_full_marks(lab, browser):
     multiple, matching = the("multiple"), the("matching")
     assert _restored(page) == {
         "numeric": str(the("numeric").key()),
-        "text": the("text").accept[0],
+        "text": the("text").forms()[0],
         "single": [True] * len([q for q in AUTO if q.type == "single"]),
         "multiple": [o.id in multiple.answers for o in multiple.options],
         "matching": [matching.answer[left.id] for left in matching.left],

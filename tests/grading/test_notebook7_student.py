@@ -34,7 +34,7 @@ ARROWS = next(q for q in AUTO if q.type == "single" and [o.id for o in q.options
 EXPECTED = {
     the("multiple").id: [o.id for o in the("multiple").options if o.id in the("multiple").answers],
     the("ordering").id: the("ordering").key(),
-    the("text").id: the("text").accept[0],
+    the("text").id: the("text").forms()[0],
     ARROWS.id: ARROWS.answer,
     the("numeric").id: the("numeric").key(),
 }
@@ -144,7 +144,7 @@ def test_student_answers_in_notebook7_and_sees_them_restored(notebook7, browser)
     multiple = the("multiple")
     assert _shown(page, before) == {
         "numeric": str(the("numeric").key()),
-        "text": the("text").accept[0],
+        "text": the("text").forms()[0],
         "single": [o.id == ARROWS.answer for o in ARROWS.options],
         "multiple": [o.id in multiple.answers for o in multiple.options],
         "ordering": ORDER,

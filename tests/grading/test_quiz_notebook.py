@@ -52,13 +52,14 @@ def test_added_and_duplicated_cells_are_dropped_and_counted(source):
 
 
 def test_written_responses_are_kept_and_bounded(source):
-    """Is the student's written response kept (as text, cut past the limit) and nothing else of theirs?"""
+    """Is the student's written response kept (made inert HTML, cut past the limit) and nothing else of theirs?"""
     student = copy.deepcopy(source)
     student.cells[3].source = "My answer."
-    assert rebuild(source, student)[0].cells[3].source == "My answer."
+    assert rebuild(source, student)[0].cells[3].source == '<div class="ck-written"><p>My answer.</p></div>'
     student.cells[3].source = "x" * (MAX_WRITTEN + 10)
     kept = rebuild(source, student)[0].cells[3].source
-    assert kept.startswith("x" * MAX_WRITTEN) and "only the first" in kept and len(kept) < MAX_WRITTEN + 100
+    assert "x" * MAX_WRITTEN in kept and "x" * (MAX_WRITTEN + 1) not in kept
+    assert "only the first" in kept and len(kept) < MAX_WRITTEN + 200
     student.cells[3].cell_type = "code"  # a response turned into code is not taken
     assert rebuild(source, nbformat.from_dict({"cells": [dict(student.cells[3])]}))[0].cells[3].source == "Write here."
 

@@ -25,7 +25,8 @@ PARTIAL = {
     "mq-ordering": ["sanfrancisco", "invasion", "amended"],
     "mq-matching": {"china": "one", "pogo": "one"},
 }
-ODD = {"mq-numeric": "1960", "mq-single": ["a"], "mq-text": "the San Francisco System", "no-such-question": 5}
+# "1960" as text would be read as the number (numbers are read as typed: bank/numbers.py); words past 100 are not
+ODD = {"mq-numeric": "nineteen sixty", "mq-single": ["a"], "mq-text": "the San Francisco System", "no-such-question": 5}
 EXPECTED = {
     "alice": FULL,
     "bob": ZERO,

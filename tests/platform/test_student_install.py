@@ -15,7 +15,8 @@ from platform_helpers import REPO, answer_in_kernel, answer_sets, copy_course, g
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]
 
 # Big packages a student's kernel does not need; the lean install must not bring them.
-INSTRUCTOR_ONLY = ("pydantic", "nbgrader", "jupyter_book", "dask", "distributed", "jupyterlab", "notebook", "yaml")
+INSTRUCTOR_ONLY = ("pydantic", "nbgrader", "jupyter_book", "dask", "distributed", "jupyterlab", "notebook", "yaml",
+                   "rapidfuzz", "ruamel")  # fmt: skip
 
 
 def run(*cmd, **kw) -> subprocess.CompletedProcess:

@@ -35,7 +35,7 @@ def _check_canvas(q, item: dict) -> None:
         assert item["range"][0] <= q.answer <= item["range"][1]
         assert item["range"][1] - item["range"][0] == pytest.approx(2 * q.tolerance, abs=2e-4)
     elif q.type == "text":
-        assert set(q.accept) <= set(item["key"]) and {normalize_text(a) for a in q.accept} <= set(item["key"])
+        assert set(q.forms()) <= set(item["key"]) and {normalize_text(a) for a in q.forms()} <= set(item["key"])
     elif q.type == "matching":
         right = {r.id: plain(r.text) for r in q.right}
         assert item["pairs"] == {plain(o.text): right[q.answer[o.id]] for o in q.left}
@@ -73,7 +73,7 @@ def _check_moodle(q, record: dict) -> None:
     elif q.type == "numeric":
         assert float(record["choices"][0]) == q.answer and record["tolerance"] == [q.tolerance]
     elif q.type == "text":
-        assert set(q.accept) <= set(record["choices"]) and set(record["fractions"].values()) == {100.0}
+        assert set(q.forms()) <= set(record["choices"]) and set(record["fractions"].values()) == {100.0}
     elif q.type == "matching":
         right = {r.id: plain(r.text) for r in q.right}
         assert record["pairs"] == {plain(o.text): right[q.answer[o.id]] for o in q.left}

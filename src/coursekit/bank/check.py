@@ -19,6 +19,7 @@ from .messages import suggest
 from .parse import Problem
 from .reading import load_sections
 from .references import reference_keys
+from .rehearsal import practice_of
 from .reviews import blind_shares, label_problems, latest_pass, load_review
 from .schema import json_schema
 
@@ -128,7 +129,8 @@ def check_course(
     reading = reading or (course.reading if course else None)
     if reading is not None and not reading.is_file():
         raise CourseError(f"{reading}: reading not found, so quotes cannot be checked. Pass --reading PATH.")
-    checked = check_bank(paths, load_sections(reading) if reading else None, _reference_keys(course, reading))
+    sections = load_sections(reading) if reading else None
+    checked = check_bank(paths, sections, _reference_keys(course, reading), _course_practice(course, paths, whole))
     review_errors, review_warnings = _review_problems(course, checked)
     problems = checked.problems + [p for p in checked.lints if p.severity == "error"] + review_errors
     warnings = [str(p) for p in [*checked.lints, *review_warnings] if p.severity != "error" or p in review_warnings]
@@ -169,6 +171,19 @@ def _reviewed_quizzes(course: Course | None, checked: Checked) -> list:
     bank = course.bank_dir.resolve() if course else None
     found = [f for p, f in checked.bank.files.items() if f.kind == "graded" and bank in p.resolve().parents]
     return sorted(found, key=lambda f: f.assignment or "")
+
+
+def _course_practice(course: Course | None, paths: list[Path], whole: bool) -> list[tuple[object, str]]:
+    """The course's practice questions, whose keys graded keys must not repeat, for a check of some of the bank's
+    files (a check of the whole bank reads them itself; a file outside the bank, such as a fixture, is not the
+    course's)."""
+    bank = course.bank_dir.resolve() if course else None
+    inside = bank is not None and any(bank == p.resolve() or bank in p.resolve().parents for p in paths)
+    folder = course.bank_dir / "practice" if inside and not whole else None
+    if folder is None or not folder.is_dir():
+        return []
+    checked = check_bank([folder])
+    return practice_of(checked.bank, checked.places)
 
 
 def _reference_keys(course: Course | None, reading: Path | None) -> dict[str, int] | None:

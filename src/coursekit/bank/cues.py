@@ -1,5 +1,5 @@
-"""Cues inside one choice question that point to its key without understanding: length, the stem's words, a
-quotation in the stem that rules a distractor out, and option ids that name what an option is.
+"""Cues inside one choice question that point to its key without understanding: length, the stem's words, and a
+quotation in the stem that rules a distractor out (ids that give a key away are in ``ids.py``).
 
 Each rule yields ``(location inside the question, message)``; ``lint.py`` turns them into findings.
 """
@@ -15,7 +15,6 @@ from .words import shown, stems
 
 MIN_DISTRACTORS = 2  # "the only shortest", "the only one sharing words": with one distractor that is a coin toss
 _QUOTATION = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
-_WORDY_ID = re.compile(r"[a-z]{3,}")
 
 
 def _keys(q) -> set[str]:
@@ -108,19 +107,3 @@ def _quotations(prompt: str, reading: str) -> list[str]:
     """Passages of two or more words the prompt puts in quotation marks and the reading contains."""
     found = [a or b for a, b in _QUOTATION.findall(prompt)]
     return [t for t in found if len(t.split()) >= 2 and f" {normalize_text(t)} " in reading]
-
-
-def option_id_cue(q) -> Iterator[tuple[tuple, str]]:
-    """An option id that is a word: students receive ids in the questions file, so a word can name the key."""
-    if q.type not in ("single", "multiple"):
-        return
-    for i, o in enumerate(q.options):
-        if _WORDY_ID.search(o.id):
-            yield (
-                ("options", i, "id"),
-                (
-                    f"option id '{o.id}' is a word, and students receive option ids in the quiz's questions file, "
-                    "where a word can name the key or label a distractor. Use neutral ids: a, b, c, ..."
-                ),
-            )
-            return

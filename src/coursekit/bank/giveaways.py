@@ -18,32 +18,32 @@ _CLAUSE = re.compile(r"[.;:(),]")
 
 
 def key_leaks(q, quiz: BankFile, parsed: Parsed, index: dict[str, int]) -> Iterator[tuple[tuple, str]]:
-    for loc, key in _key_texts(q):
+    for loc, key in key_texts(q):
         for other in quiz.questions:
             if other is q:
                 continue
-            words = _given_away(key, " | ".join(visible_texts(other)))
+            words = given_away(key, " | ".join(visible_texts(other)))
             if words:
                 line = parsed.line(("questions", index[other.id], "id"))
                 whole = words == normalize_text(key)
-                what = f'the key "{_short(key)}" appears' if whole else f'the key\'s words "{words}" appear'
+                what = f'the key "{short(key)}" appears' if whole else f'the key\'s words "{words}" appear'
                 yield loc, f"{what} in question '{other.id}' (line {line}), which gives it away. Reword one of them."
 
 
-def _key_texts(q) -> list[tuple[tuple, str]]:
+def key_texts(q) -> list[tuple[tuple, str]]:
     """The texts a student would have to choose or produce to be right, with where each is written."""
     if q.type == "single":
         return [(("options", i), o.text) for i, o in enumerate(q.options) if o.id == q.answer]
     if q.type == "multiple":
         return [(("options", i), o.text) for i, o in enumerate(q.options) if o.id in q.answers]
     if q.type == "text":
-        return [(("accept", i), a) for i, a in enumerate(q.accept)]
+        return [((field, i), a) for field in ("core", "accept") for i, a in enumerate(getattr(q, field))]
     if q.type == "numeric":
         return [(("answer",), str(q.key()))]
     return []
 
 
-def _given_away(key: str, other: str) -> str | None:
+def given_away(key: str, other: str) -> str | None:
     """The key (or a run of its words) if ``other`` contains it as whole words, else None."""
     k, text = normalize_text(key), f" {normalize_text(other)} "
     if len(k.replace(" ", "")) >= 3 and f" {k} " in text:
@@ -56,7 +56,7 @@ def _given_away(key: str, other: str) -> str | None:
     return None
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -78,7 +78,7 @@ def rubric_leaks(q, quiz: BankFile, topic: set[str], parsed: Parsed, index: dict
                     ("rubric", i),
                     (
                         f"criterion '{c.id or i + 1}' is stated by question '{other.id}' (line {line}): "
-                        f'"{_short(text)}" shares {shown(clause, shared)} with "{_short(clause)}". Students see that '
+                        f'"{short(text)}" shares {shown(clause, shared)} with "{short(clause)}". Students see that '
                         "question while they write, so it hands them this criterion. Test the point in one place only."
                     ),
                 )

@@ -3,8 +3,9 @@
 Run by ``coursekit check`` after the schema checks (never by ``load_bank``, so a quiz with a
 weak item can still be released and graded). In a graded quiz a finding is an error, because it
 changes grades; in a practice set it is a warning. The rules are listed in the bank's README; the cues
-inside one question are in ``cues.py``, what one question gives away about another in ``giveaways.py``,
-and what a written question's rubric needs in ``rubric.py``.
+inside one question are in ``cues.py``, ids that give a key away in ``ids.py``, patterns across a quiz's keys in
+``patterns.py``, what one question gives away about another in ``giveaways.py``, graded keys that a public
+self-check hands out in ``rehearsal.py``, and what a written question's rubric needs in ``rubric.py``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .cues import length_cue, option_id_cue, quotation_cue, stem_words_cue
+from .cues import length_cue, quotation_cue, stem_words_cue
 from .giveaways import key_leaks, rubric_leaks
+from .ids import matching_id_cue, option_id_cue, ordering_id_cue
+from .intent_check import intent_findings
 from .parse import Parsed, Problem
+from .patterns import key_letters, key_positions, shared_key_sets
+from .rehearsal import Practice, rehearsals
 from .rubric import rubric_findings
 from .schema import BankFile
 from .text import normalize_text
@@ -31,10 +36,19 @@ _EMPHASIS = re.compile(r"\*\*[^*]+\*\*|\*[^*\s][^*]*\*|__[^_]+__|(?<!\w)_[^_]+_(
 _NOT_NEGATIVE = ("not only", "at least", "whether or not")
 
 
-def lint_file(parsed: Parsed, quiz: BankFile, *, complete: bool, reading: str | None = None) -> list[Problem]:
+def lint_file(
+    parsed: Parsed,
+    quiz: BankFile,
+    *,
+    complete: bool,
+    reading: str | None = None,
+    practice: Practice | None = None,
+) -> list[Problem]:
     """Every item-writing finding of one file; ``complete``: all its questions passed the schema.
 
     ``reading``: the reading's text, to tell a quotation from the brief in a prompt; None skips that rule.
+    ``practice``: the keys of the public practice questions and the course's vocabulary (``rehearsal.Practice``),
+    for the rule that graded keys must not repeat practice keys.
     """
     severity = "error" if quiz.kind == "graded" else "warning"
     index = _raw_index(parsed)
@@ -45,14 +59,35 @@ def lint_file(parsed: Parsed, quiz: BankFile, *, complete: bool, reading: str | 
         at = ("questions", index[q.id])
         own = [*_own_findings(q, topic, text), *key_leaks(q, quiz, parsed, index)]
         if quiz.kind == "graded":
-            own += [*option_id_cue(q), *rubric_leaks(q, quiz, topic, parsed, index)]
-            own += list(rubric_findings(q)) if q.type == "written" else []
+            own += [*_graded_findings(q, quiz, topic, parsed, index), *rehearsals(q, practice or Practice(), topic)]
         for loc, message in own:
             found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {message}", severity))
-    found += [Problem(parsed.path, parsed.line(("questions",)), m, severity) for m in _key_positions(quiz)]
+        for loc, message, level in intent_findings(q):  # its own severities: a wrong intent changes scores anywhere
+            found.append(Problem(parsed.path, parsed.line((*at, *loc)), f"question '{q.id}': {message}", level))
+    found += [Problem(parsed.path, parsed.line(("questions",)), m, severity) for m in key_positions(quiz)]
+    if quiz.kind == "graded":
+        found += _quiz_patterns(parsed, quiz, index)
     if quiz.kind == "graded" and complete:
         found += _share_problem(parsed, quiz)
     return sorted(found, key=lambda p: p.line)
+
+
+def _graded_findings(q, quiz: BankFile, topic: set[str], parsed: Parsed, index: dict) -> Iterator[tuple[tuple, str]]:
+    """What only a graded question must avoid: ids that talk, and a rubric that is given away or unusable."""
+    yield from option_id_cue(q)
+    yield from ordering_id_cue(q)
+    yield from matching_id_cue(q)
+    yield from rubric_leaks(q, quiz, topic, parsed, index)
+    if q.type == "written":
+        yield from rubric_findings(q)
+
+
+def _quiz_patterns(parsed: Parsed, quiz: BankFile, index: dict[str, int]) -> list[Problem]:
+    """Key patterns across a graded quiz: one letter for every single-choice key, one key set twice."""
+    found = [Problem(parsed.path, parsed.line(("questions",)), m) for m in key_letters(quiz)]
+    for i, loc, message in shared_key_sets(quiz):
+        found.append(Problem(parsed.path, parsed.line(("questions", index[quiz.questions[i].id], *loc)), message))
+    return found
 
 
 def _raw_index(parsed: Parsed) -> dict[str, int]:
@@ -71,40 +106,6 @@ def _own_findings(q, topic: set[str], reading: str | None) -> Iterator[tuple[tup
     yield from quotation_cue(q, reading)
     yield from _above_options(q)
     yield from _negative_stem(q)
-
-
-# ---------- every key in the same place ----------
-
-MIN_SINGLES_FOR_POSITION = 3  # with fewer single-choice questions a shared position is likely chance
-MIN_SINGLES_FOR_SPREAD = 4  # from here on, a position holding most keys, or none, is a pattern students learn
-
-
-def _key_positions(quiz: BankFile) -> list[str]:
-    """Single-choice keys that sit in a pattern (students see options in the bank's order): all at one
-    position, more than half at one position, or (with at least as many questions as options) none at some."""
-    singles = [q for q in quiz.questions if q.type == "single"]
-    positions = [[o.id for o in q.options].index(q.answer) + 1 for q in singles]
-    if len(positions) < MIN_SINGLES_FOR_POSITION:
-        return []
-    if len(set(positions)) == 1:
-        return [
-            f"the key of every single-choice question ({len(positions)}) is option {positions[0]}, so its position "
-            "points to it. Move some keys to other positions."
-        ]
-    if len(positions) < MIN_SINGLES_FOR_SPREAD:
-        return []
-    width = min(len(q.options) for q in singles)
-    counts = {n: positions.count(n) for n in range(1, width + 1)}
-    crowded = [n for n, c in counts.items() if c > len(positions) / 2]
-    empty = [n for n, c in counts.items() if c == 0] if len(positions) >= width else []
-    if not crowded and not empty:
-        return []
-    spread = ", ".join(f"option {n}: {c}" for n, c in counts.items())
-    what = f"more than half are at option {crowded[0]}" if crowded else f"none is at option {empty[0]}"
-    return [
-        f"the keys of the {len(positions)} single-choice questions are spread badly: {what} ({spread}), and "
-        "students who notice the pattern guess by position. Spread the keys over every position."
-    ]
 
 
 # ---------- "all of the above" ----------

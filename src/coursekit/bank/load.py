@@ -6,7 +6,7 @@ Questions are checked one by one, so one bad question never hides the problems o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .lint import lint_file
 from .messages import describe, show, suggest
 from .parse import Parsed, Problem, duplicate_keys, parse_file
 from .reading import normalize, sections_with
+from .rehearsal import practice_context
 from .schema import QUESTION_MODELS, QUESTION_TYPES, BankFile, BankHeader
 from .text import normalize_text
 
@@ -101,21 +102,27 @@ def load_bank(paths: list[Path], reading: str | Mapping[str, str] | None = None)
 
 
 def check_bank(
-    paths: list[Path], reading: str | Mapping[str, str] | None = None, references: Mapping[str, int] | None = None
+    paths: list[Path],
+    reading: str | Mapping[str, str] | None = None,
+    references: Mapping[str, int] | None = None,
+    practice: Sequence[tuple[object, str]] = (),
 ) -> Checked:
     """Check every file and question; never stops at the first problem.
 
     ``references``: the entry keys of book/references.md (``references.reference_keys``), which a
     practice question may cite as ``source: {reference: KEY}``; None leaves such keys unchecked.
+    ``practice``: more practice questions, as (question, ``file:line``), whose keys graded keys must not repeat (the
+    course's practice sets, when only some files are checked); those of the files checked here always count.
     """
     out = Checked(Bank(), [], {}, {}, references)
     graded: dict[str, list[tuple[Path, int]]] = {}
+    linted: list[tuple[Parsed, bool]] = []
     for path in bank_files(paths):
         parsed, problems = parse_file(path)
         if parsed is not None:
             problems = _check_file(parsed, out, reading)
             if path in out.bank.files:
-                out.lints += lint_file(parsed, out.bank.files[path], complete=not problems, reading=_text(reading))
+                linted.append((parsed, not problems))
             data = parsed.data if isinstance(parsed.data, dict) else {}
             if data.get("kind") == "graded" and isinstance(data.get("assignment"), str):
                 graded.setdefault(data["assignment"], []).append((path, parsed.line(("assignment",))))
@@ -128,6 +135,10 @@ def check_bank(
                     path, line, f"assignment '{name}' is also defined in {first}. Merge the two files or rename one."
                 )
             )
+    context = practice_context(out.bank, out.places, practice)
+    for parsed, complete in linted:
+        quiz = out.bank.files[parsed.path]
+        out.lints += lint_file(parsed, quiz, complete=complete, reading=_text(reading), practice=context)
     return out
 
 
@@ -274,7 +285,7 @@ def _hint_leak(q) -> str | None:
         return None
     keys = {
         "numeric": lambda: [str(q.key())],
-        "text": lambda: q.accept,
+        "text": lambda: q.forms(),
         "single": lambda: [o.text for o in q.options if o.id == q.answer],
     }.get(q.type, list)()
     hint = f" {normalize_text(q.hint)} "

@@ -1,7 +1,7 @@
 """The question bank's schema: one pydantic model per question type.
 
 Adding a question type touches exactly three places: a model here, a scoring
-function in ``scoring.py`` and a render function in ``notebook/static/quiz.mjs``.
+function in ``grading/scoring/rules.py`` and a render function in ``notebook/static/quiz.mjs``.
 The ``written`` type is the exception: it has no widget, because nbgrader shows it as a
 manually graded answer cell (``release/generate.py``) and a grader scores it in formgrader.
 """
@@ -172,11 +172,35 @@ class Numeric(_Question):
 
 
 class ShortText(_Question):
+    """A short typed answer, matched by ``bank/matching.py`` against what the item writer states here."""
+
     type: Literal["text"]
-    accept: list[Text] = Field(min_length=1)
+    core: list[Text] = []  # the answer's core terms: optional words may surround them, several may follow each other
+    optional: list[Text] = []  # single words an answer may add to (or leave out of) a core term
+    accept: list[Text] = []  # aliases: other whole answers that are right (`coursekit answers --accept` adds here)
+    refuse: list[Text] = []  # near misses that mean something else: never right, even if a rule above would match
+
+    @model_validator(mode="after")
+    def _something_to_match(self):
+        if not self.core and not self.accept:
+            raise problem(
+                "accept", "a text question needs at least one right form. Add `core:` terms or `accept:` answers"
+            )
+        return self
+
+    def forms(self) -> list[str]:
+        """Every right form the bank lists: the core terms, then the aliases."""
+        return [*self.core, *self.accept]
 
     def key(self):
-        return list(self.accept)
+        return self.forms()
+
+    def matching(self) -> dict:
+        """The fields the matcher reads (the practice widget gets them as ``match``)."""
+        return {"core": self.core, "optional": self.optional, "accept": self.accept, "refuse": self.refuse}
+
+    def practice(self) -> dict:
+        return {**super().practice(), "match": self.matching()}
 
 
 class Ordering(_Question):

@@ -17,7 +17,7 @@ MIN_WORD = 4  # shorter words are nearly all function words
 TOPIC_SHARE = 0.5  # a stem in at least this share of a quiz's questions is its topic, and cues nothing
 FUNCTION_WORDS = frozenset(
     """
-    about above after again against also among another because been before being below between both brief could
+    about above after again against also among another around because been before being below between both brief could
     does doing down during each either even every from further have having here into itself just least less like
     made make cannot many more most much must near neither none only other ours over quite rather said same says shall
     should since some such than that their theirs them then there these they this those though through under until
@@ -55,6 +55,20 @@ def topic_stems(texts: list[str]) -> set[str]:
         for s in stems(text):
             counts[s] = counts.get(s, 0) + 1
     return {s for s, n in counts.items() if n >= TOPIC_SHARE * len(texts) and n >= 2}
+
+
+VOCABULARY_SHARE = 0.2  # a stem in a fifth of the bank's questions is the course's vocabulary ("Washington") ...
+VOCABULARY_MIN = 5  # ... once five or more use it: in a small bank a fifth is two questions, which is a phrase
+
+
+def vocabulary(texts: list[str]) -> set[str]:
+    """Stems found in at least ``VOCABULARY_SHARE`` (and ``VOCABULARY_MIN``) of ``texts``, one text per question of
+    the whole bank: the course's own vocabulary, which two questions share without one echoing the other."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for s in stems(text):
+            counts[s] = counts.get(s, 0) + 1
+    return {s for s, n in counts.items() if n >= VOCABULARY_SHARE * len(texts) and n >= VOCABULARY_MIN}
 
 
 def visible_texts(q) -> list[str]:

@@ -5,7 +5,8 @@ is re-scored with the bank's key and compared, question by question, with the gr
 score; the file still in ``submitted/`` must have the hash recorded when it was graded; manual scores
 on autograded questions are listed, so each can be confirmed; written responses still waiting for a
 grader are counted; every broken hand-in is named (``handin_problems.py``: no answers, a refused file and why,
-ignored answers, added cells). Files are read with bounded, non-blocking reads (``handin.py``), and a problem with
+ignored answers, added cells). It says which version of the bank it scored with, and whether the ledger records
+that grading used another one. Files are read with bounded, non-blocking reads (``handin.py``), and a problem with
 one student is reported and the audit goes on. Exit status (the first that applies): 1 a mismatch, 2 could not
 audit, 3 every score matches but some hand-ins are broken, 0 all match and every hand-in was whole.
 """
@@ -22,7 +23,7 @@ from .handin_problems import problems_of
 from .intake import ledger
 from .intake.notebook_answers import HandedNotebook, question_ids
 from .quiz_notebook import quiz_of
-from .scoring.key import grade_answers, load_quiz
+from .scoring.key import grade_answers, key_version, load_quiz
 
 TOLERANCE = 1e-3  # nbgrader stores floats; our points are rounded to 4 decimals
 
@@ -42,6 +43,8 @@ class AuditReport:
     unaudited: list[Finding] = field(default_factory=list)
     handins: list[Finding] = field(default_factory=list)  # broken hand-ins (handin_problems.py)
     pending_manual: dict[str, int] = field(default_factory=dict)  # student -> written responses to grade
+    versions: dict[str, str] = field(default_factory=dict)  # quiz -> the bank's version the audit checked against
+    scored_with: dict[str, int] = field(default_factory=dict)  # version the ledger says scored a submission -> count
 
     @property
     def exit_code(self) -> int:
@@ -57,6 +60,7 @@ class AuditReport:
         if not self.submissions:
             return f"audit {self.assignment}: the gradebook has no autograded submissions yet; grade them first."
         lines = [f"audit {self.assignment}: {self.submissions} submission(s) checked against the answers as handed in."]
+        lines += self._versions()
         lines += _section("Scores that differ", self.mismatches, "every autograded score matches the handed-in answers")
         lines += _section("Manual scores on autograded questions (confirm a grader set each one)", self.overrides)
         lines += _section("Could not audit", self.unaudited)
@@ -65,6 +69,17 @@ class AuditReport:
             total = sum(self.pending_manual.values())
             lines.append(f"Waiting for a grader: {total} written response(s) of {len(self.pending_manual)} student(s).")
         return "\n".join(lines)
+
+    def _versions(self) -> list[str]:
+        """Which version of the bank the audit scored with, and whether the ledger says grading used another one."""
+        now = ", ".join(f"{quiz} {v}" for quiz, v in sorted(self.versions.items()))
+        lines = [f"Scored with the bank as it is now ({now})."]
+        older = {v: n for v, n in self.scored_with.items() if v not in self.versions.values()}
+        if older:
+            what = ", ".join(f"{n} with {v or 'an unrecorded version'}" for v, n in sorted(older.items()))
+            lines.append(f"  The ledger says some were graded with another version ({what}): if the key changed since, "
+                         f"`coursekit regrade {self.assignment}` re-scores them.")  # fmt: skip
+        return lines
 
 
 def _section(title: str, findings: list[Finding], empty: str = "") -> list[str]:
@@ -83,6 +98,7 @@ def audit_assignment(*, assignment: str, db_url: str | None = None) -> AuditRepo
     rows = gradebook_rows(db_url or configured_db_url(root), assignment)
     report = AuditReport(assignment, submissions=len({r.student for r in rows}))
     keys = {quiz: load_quiz(course, quiz).questions for quiz, _ in set(quizzes.values())}
+    report.versions = {quiz: key_version(questions) for quiz, questions in keys.items()}
     by_student: dict[str, list[Row]] = {}
     for row in rows:
         by_student.setdefault(row.student, []).append(row)
@@ -92,6 +108,11 @@ def audit_assignment(*, assignment: str, db_url: str | None = None) -> AuditRepo
         except Exception as e:  # never stop the audit for one student
             report.unaudited.append(Finding(student, f"could not be checked ({type(e).__name__}: {e})"))
     return report
+
+
+def quiz_notebooks(folder: Path) -> dict[str, str]:
+    """notebook name -> quiz, for the quiz notebooks of the instructor's source folder."""
+    return {name: quiz for name, (quiz, _) in _quiz_notebooks(folder).items()}
 
 
 def _quiz_notebooks(folder: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -118,6 +139,7 @@ def _audit_student(report, root: Path, assignment: str, student: str, rows: list
             continue
         _check_hash(report, root, entry, HandedNotebook(f"{notebook}.ipynb", ids))
         report.handins += [Finding(student, p.text) for p in problems_of(entry)]
+        report.scored_with[entry.bank_version] = report.scored_with.get(entry.bank_version, 0) + 1
         scores = grade_answers(keys[quiz], entry.handed_in())
         _compare(report, student, [r for r in rows if r.notebook == notebook], scores)
 

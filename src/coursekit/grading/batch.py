@@ -201,27 +201,35 @@ def _grade_notebook(batch: Batch, student: str, path: Path, name: str, dest: str
     if not quiz:
         raise RuntimeError(f"{name}.ipynb is not a quiz notebook; it needs nbgrader's converter")
     root = Path(batch.coursedir.root)
+    key = sources.quiz_key(batch.coursedir, quiz)
     handed_nb = nbformat.read(path, as_version=4)
     nb, ignored = rebuild(batch.bases[name], handed_nb)
     handed = HandedNotebook(path.name, question_ids(batch.bases[name]), ignored)
-    entry = ledger.take(root, path.parent, batch.assignment, student, quiz, handed)
-    nb.metadata[META] = {**nb.metadata.get(META, {}), "answers_sha256": entry.sha256,
-                         "recorded_at": entry.recorded_at, "ignored_cells": ignored}  # fmt: skip
+    entry = ledger.take(root, path.parent, batch.assignment, student, quiz, handed, key.version)
     t = batch.timings.add("reading", t)
-    score_into(nb, sources.quiz_key(batch.coursedir, quiz), entry, ignored)
-    resources = _resources(batch.converter, batch.assignment, student, name)
-    for pp in batch.steps:
-        nb, resources = pp(nb, resources)
-    # The final CheckCellMetadata is not repeated: every cell's metadata is the base's, checked in open_batch;
-    # a submission changes only outputs and the text of written responses.
+    nb = score_notebook(batch, student, name, nb, key, entry, ignored)
     t = batch.timings.add("scoring", t)
-    _save_grades(batch, student, name, nb)
+    save_grades(batch, student, name, nb)
     t = batch.timings.add("gradebook", t)
     _write(Path(dest) / f"{name}.ipynb", nb)
     return batch.timings.add("writing", t)
 
 
-def _save_grades(batch: Batch, student: str, notebook: str, nb) -> None:
+def score_notebook(batch: Batch, student: str, name: str, nb, key, entry: ledger.Entry, ignored: int):
+    """A rebuilt quiz notebook stamped with its ledger entry, scored with ``key`` and run through the notebook-only
+    autograde steps: the graded notebook (``coursekit regrade`` makes it again the same way)."""
+    nb.metadata[META] = {**nb.metadata.get(META, {}), "answers_sha256": entry.sha256,
+                         "recorded_at": entry.recorded_at, "ignored_cells": ignored}  # fmt: skip
+    score_into(nb, key, entry, ignored)
+    resources = _resources(batch.converter, batch.assignment, student, name)
+    for pp in batch.steps:
+        nb, resources = pp(nb, resources)
+    # The final CheckCellMetadata is not repeated: every cell's metadata is the base's, checked in open_batch;
+    # a submission changes only outputs and the text of written responses.
+    return nb
+
+
+def save_grades(batch: Batch, student: str, notebook: str, nb) -> None:
     """nbgrader's SaveAutoGrades and AssignLatePenalties (preprocessors/*.py), on the shared session."""
     gb = batch.gb
     submitted = gb.find_submission_notebook(notebook, batch.assignment, student)

@@ -46,19 +46,25 @@ def grade_assignment(
 
 def _batch_plan(app, assignment: str, force: bool):
     """(converter, notebook-only steps) when every notebook of ``assignment`` is a quiz; else None."""
+    from .sources import only_quizzes
+
+    plan = quiz_converter(app, force=force)
+    return plan if plan is not None and only_quizzes(app.coursedir, assignment) else None
+
+
+def quiz_converter(app, *, force: bool):
+    """nbgrader's Autograde converter and its notebook-only steps, if the course's config runs the steps that
+    ``batch.py`` mirrors; else None (then only nbgrader's converter may grade)."""
     from nbconvert.exporters import NotebookExporter
     from nbgrader.converters import Autograde
 
     from .batch import batch_steps
-    from .sources import only_quizzes
 
     converter = Autograde(coursedir=app.coursedir, parent=app, **({"force": True} if force else {}))
     converter.log = _quiet_log()  # its per-submission INFO lines would break the progress line
     converter.exporter = NotebookExporter(parent=converter, config=converter.config)
     steps = batch_steps(converter)
-    if steps is None or not only_quizzes(app.coursedir, assignment):
-        return None
-    return converter, steps
+    return None if steps is None else (converter, steps)
 
 
 def _quiet_log():

@@ -78,9 +78,10 @@ class QuizSubmission(NbGraderPreprocessor):
             return nb, resources  # an ordinary notebook: nbgrader's own steps handle it
         cd = here.coursedir
         folder = Path(cd.format_path(cd.submitted_directory, here.student, here.assignment))
+        version = sources.quiz_key(cd, here.quiz).version
         rebuilt, ignored = rebuild(here.source, nb)
         handed = HandedNotebook(f"{here.notebook}.ipynb", question_ids(here.source), ignored)
-        entry = ledger.take(Path(cd.root), folder, here.assignment, here.student, here.quiz, handed)
+        entry = ledger.take(Path(cd.root), folder, here.assignment, here.student, here.quiz, handed, version)
         for problem in problems_of(entry):  # nbgrader's log names every broken hand-in (handin_problems.py)
             self.log.warning("%s, %s.ipynb: %s", here.student, here.notebook, problem.text)
         rebuilt.metadata[META] = {**rebuilt.metadata.get(META, {}), **_stamp(entry), "ignored_cells": ignored}
@@ -106,7 +107,10 @@ class QuizScores(NbGraderPreprocessor):
                 f"{here.student}/{here.assignment}: the ledger entry of {here.notebook}.ipynb is missing or changed "
                 "since this submission was sanitized; autograde it again (with --force)."
             )
-        score_into(nb, sources.quiz_key(here.coursedir, here.quiz), entry, stamp.get("ignored_cells", 0))
+        key = sources.quiz_key(here.coursedir, here.quiz)
+        if entry.bank_version != key.version:  # the bank changed since sanitize: record the version that scores it
+            ledger.restamp(Path(here.coursedir.root), here.assignment, here.student, {here.quiz: key.version})
+        score_into(nb, key, entry, stamp.get("ignored_cells", 0))
         resources.setdefault("coursekit", {})["scored"] = True
         return nb, resources
 

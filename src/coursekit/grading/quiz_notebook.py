@@ -2,10 +2,11 @@
 
 A coursekit quiz notebook is made of generated cells only, so grading needs no kernel: the graded
 notebook is the source notebook with the student's written responses copied in (the only cells a
-student writes) and, under each grade cell, the feedback and the points computed in the grader's own
-process. Whatever else the student did to the ``.ipynb`` (added cells, edited locked cells, changed
-points, duplicated grade ids) is never run and never counts; the feedback says how many cells were
-ignored. Which notebooks are quizzes is read from the trusted source notebook, never the student's.
+student writes; made inert HTML that keeps their formatting, see intake/student_text.py) and, under
+each grade cell, the feedback and the points computed in the grader's own process. Whatever else the
+student did to the ``.ipynb`` (added cells, edited locked cells, changed points, duplicated grade ids)
+is never run and never counts; the feedback says how many cells were ignored. Which notebooks are
+quizzes is read from the trusted source notebook, never the student's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from nbformat import NotebookNode, from_dict
 
 from .feedback.bundle import notes_html, output_metadata, question_outputs, title_of
 from .intake.answers_file import HandedIn
+from .intake.student_text import inert_html
 
 META = "coursekit"  # notebook metadata key set by `coursekit generate`: {"coursekit": {"quiz": "<name>"}}
 MAX_WRITTEN = 20_000  # characters of a written response kept (a longer one is cut, and says so)
@@ -50,7 +52,7 @@ def rebuild(source: NotebookNode, submitted: NotebookNode | None) -> tuple[Noteb
     for cell in nb.cells:
         mine = answers.get(_grade_id(cell) or "")
         if _is_solution(cell) and mine is not None and mine.get("cell_type") == cell.cell_type:
-            cell.source = _written(mine.get("source", ""))
+            cell.source = _written(mine.get("source", ""), released=cell.source)
     known = {_grade_id(c) for c in nb.cells} - {None}
     used = {gid for gid in answers if gid in known}
     return nb, len(cells) - len(used)
@@ -65,12 +67,20 @@ def _first_by_grade_id(cells: list) -> dict:
     return found
 
 
-def _written(source) -> str:
+def _written(source, *, released: str) -> str:
+    """A student's written answer as the graders and the student will read it: inert HTML (see student_text).
+
+    An answer left as released stays exactly so: nbgrader scores an unchanged answer cell 0 by its checksum.
+    """
     text = "".join(source) if isinstance(source, list) else source if isinstance(source, str) else ""
+    if text == released:
+        return released
     text = "".join(c for c in text if not "\ud800" <= c <= "\udfff")
+    if not text.strip():
+        return ""
     if len(text) > MAX_WRITTEN:
         text = text[:MAX_WRITTEN] + f"\n\n[cut here: only the first {MAX_WRITTEN} characters are kept]"
-    return text
+    return inert_html(text)
 
 
 def fill(
@@ -84,20 +94,26 @@ def fill(
         qid = _grade_id(cell)
         if cell.cell_type != "code" or qid not in scores:
             continue
-        q, result = by_id[qid], scores[qid]
-        outputs = [_notes(notes)] if first and notes else []
-        bundle = question_outputs(numbers[qid], q, handed.values.get(qid), result, show_key, book)
-        outputs += [_display(bundle, output_metadata(numbers[qid], q, result)), _points(result.points)]
-        cell.outputs, first = outputs, False
-    _title_written(nb, questions)
+        value, cell_notes = handed.values.get(qid), notes if first else []
+        cell.outputs = cell_outputs(numbers[qid], by_id[qid], value, scores[qid], show_key, cell_notes, book)
+        first = False
+    titles = written_titles(questions)
+    if titles:
+        nb.metadata.setdefault(META, {})["written_titles"] = titles
     return nb
 
 
-def _title_written(nb: NotebookNode, questions: list) -> None:
+def cell_outputs(number: int, q, value, result, show_key: bool, notes: list[str], book=None) -> list:
+    """The outputs under one question's grade cell: the submission's notes (on the first one), the feedback, the
+    points nbgrader reads."""
+    outputs = [_notes(notes)] if notes else []
+    bundle = question_outputs(number, q, value, result, show_key, book)
+    return [*outputs, _display(bundle, output_metadata(number, q, result)), _points(result.points)]
+
+
+def written_titles(questions: list) -> dict[str, str]:
     """The titles of written questions, for the feedback page: their answer cells are markdown, with no outputs."""
-    titles = {q.id: title_of(q) for q in questions if q.type == "written" and title_of(q)}
-    if titles:
-        nb.metadata.setdefault(META, {})["written_titles"] = titles
+    return {q.id: title_of(q) for q in questions if q.type == "written" and title_of(q)}
 
 
 def _display(data: dict, metadata: dict | None = None) -> NotebookNode:

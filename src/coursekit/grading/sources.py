@@ -20,7 +20,7 @@ from .intake.handin import read_regular
 from .intake.notebook_answers import MAX_NOTEBOOK
 from .intake.quarantine import quarantine_dir, quarantined, record
 from .quiz_notebook import quiz_of
-from .scoring.key import load_quiz, show_key_setting
+from .scoring.key import key_version, load_quiz, show_key_setting
 
 _notebooks: dict[tuple, NotebookNode | None] = {}
 _keys: dict[tuple, Key] = {}
@@ -33,6 +33,7 @@ class Key:
     questions: list
     show_key: bool
     book: BookLinks = BookLinks()
+    version: str = ""  # key_version(questions): which version of the bank scores with this key
 
 
 def source_path(coursedir, assignment: str, notebook: str) -> Path:
@@ -69,7 +70,8 @@ def quiz_key(coursedir, quiz: str) -> Key:
     stamp = (str(course.root), quiz, _mtime(bank_file), _mtime(course.settings))
     if stamp not in _keys:
         book = load_book_links(course)
-        _keys[stamp] = Key(list(load_quiz(course, quiz).questions), show_key_setting(course), book)
+        questions = list(load_quiz(course, quiz).questions)
+        _keys[stamp] = Key(questions, show_key_setting(course), book, key_version(questions))
     return _keys[stamp]
 
 

@@ -16,7 +16,7 @@ import traitlets
 from .static_view import TYPE_NAMES, widget_html
 
 #: Fields of a question's practice view that reveal the key; a graded widget must not carry them.
-SECRET_FIELDS = ("key", "answer", "answers", "accept", "tolerance", "explanation")
+SECRET_FIELDS = ("key", "answer", "answers", "accept", "core", "refuse", "match", "tolerance", "explanation")
 MODES = ("practice", "graded")
 
 

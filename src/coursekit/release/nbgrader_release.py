@@ -25,6 +25,9 @@ KEY_FIELDS = (
     "answer",
     "answers",
     "accept",
+    "core",
+    "refuse",
+    "match",
     "explanation",
     "key",
     "tolerance",
@@ -108,7 +111,7 @@ def secrets(quiz: BankFile) -> set[str]:
     for q in quiz.questions:
         found.add(q.explanation)
         if q.type == "text":
-            found.update(q.accept)
+            found.update(q.forms())
         elif q.type == "numeric":
             found.add(f"{q.key()}")
         elif q.type == "written":

@@ -60,7 +60,7 @@ def _text(q, category: str, notes: list[str]):
     from moodle_tools.questions.shortanswer import ShortAnswerQuestion
 
     notes.append(f"{q.id}: text → short answer ignoring case; the accepted answers were added in normalised form too")
-    answers = [{"answer": _cdata_safe(a), "points": 100, "feedback": ""} for a in accepted(q.accept)]
+    answers = [{"answer": _cdata_safe(a), "points": 100, "feedback": ""} for a in accepted(q.forms())]
     return ShortAnswerQuestion(answers=answers, answer_case_sensitive=False, **_common(q, category))
 
 

@@ -60,7 +60,7 @@ def _body(q, notes: list[str]) -> str:
         return _numeric(q, notes)
     if q.type == "text":
         notes.append(f"{q.id}: text → short answer; the accepted answers were added in normalised form too")
-        return "\n".join(_block("*", a) for a in accepted(q.accept))
+        return "\n".join(_block("*", a) for a in accepted(q.forms()))
     if q.type == "ordering":
         notes.append(
             f"{q.id}: ordering → not supported by Canvas Classic Quizzes; exported as matching of position "

@@ -112,7 +112,7 @@ def _with_unit(q, text: str) -> str:
 def _text(q, value: str) -> View:
     if not isinstance(value, str):
         raise TypeError("not text")
-    return View([_quoted(value)], key=_key(q), key_style="list" if len(q.accept) > 1 else "one")
+    return View([_quoted(value)], key=_key(q), key_style="list" if len(q.forms()) > 1 else "one")
 
 
 def _ordering(q, value: list) -> View:
@@ -164,7 +164,7 @@ def _key(q) -> list[Line]:
         tolerance = f" (± {num(q.tolerance)})" if q.tolerance else ""
         return [Line(_with_unit(q, str(q.key())) + tolerance)]
     if q.type == "text":
-        return [_quoted(a) for a in q.accept]
+        return [_quoted(a) for a in q.forms()]
     if q.type == "ordering":
         return [Line(o.text) for o in q.items]
     if q.type == "matching":

@@ -43,6 +43,11 @@ def reveals_key(score: Score, show_key: bool) -> bool:
     return score.verdict == "correct" or show_key
 
 
+def _matched(score: Score) -> str:
+    """Which form of the key a typed answer matched, for the student and the grader ("Matched: the core term …")."""
+    return f"Matched: {score.matched}."
+
+
 def question_outputs(
     number: int, q, value, score: Score, show_key: bool = False, book: BookLinks | None = None
 ) -> dict:
@@ -71,6 +76,8 @@ def _html(q, shown: View, score: Score, show_key: bool, review: list[Link]) -> s
         f'<div class="ck-fb-answer"><p class="ck-fb-label">Your answer</p>{answer}</div>',
         _verdict_html(score),
     ]
+    if score.matched and reveals_key(score, show_key):
+        parts.append(f'<p class="ck-fb-matched">{html.escape(_matched(score))}</p>')
     if shown.reasons and score.verdict != "correct":
         parts.append('<ul class="ck-fb-why">' + "".join(f"<li>{html.escape(r)}</li>" for r in shown.reasons) + "</ul>")
     if score.verdict != "correct" and getattr(q, "hint", None):
@@ -125,6 +132,8 @@ def _plain(number: int, q, shown: View, score: Score, show_key: bool, review: li
     lines = [f"Question {number}" + (f": {title}" if title else ""), plain(q.prompt)]
     lines.append("Your answer: " + "; ".join(_line_plain(x) for x in shown.lines))
     lines.append(verdict_text(score))
+    if score.matched and reveals_key(score, show_key):
+        lines.append(_matched(score))
     if score.verdict != "correct":
         lines += shown.reasons
         if getattr(q, "hint", None):

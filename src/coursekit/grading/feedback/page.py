@@ -10,13 +10,14 @@ one score. Other notebooks get the total only; the template shows their cells as
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass
 
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ...notebook.markup import markdown
+from ..intake.student_text import as_shown
 from ..quiz_notebook import quiz_of
 from .answer_view import num
 
@@ -128,13 +129,15 @@ def _section(cell, position: int, grade: Grade) -> dict:
     found = _outputs(cell, "question")
     meta = found[0].metadata["coursekit"] if found else {}
     number = meta.get("number") or position
+    by_hand = cell.cell_type == "markdown"  # a written answer: no automatic check, only the grader's score
     section = {
         "anchor": f"question-{number}",
         "number": number,
         "title": meta.get("title", ""),
         "score": num(grade.final),
         "max": num(grade.max_score),
-        "adjusted": grade.adjusted,
+        "adjusted": grade.adjusted and not by_hand,
+        "by_hand": by_hand and grade.manual is not None,
         "auto": num(grade.auto or 0),
         "extra": num(grade.extra) if grade.extra else "",
         "pending": grade.needs_manual and grade.manual is None,
@@ -145,19 +148,21 @@ def _section(cell, position: int, grade: Grade) -> dict:
 
 
 def _written(cell) -> str:
-    """A written answer (graded by hand), shown exactly as the student wrote it."""
+    """A written answer (graded by hand), with the student's formatting and nothing that could run or load."""
     if cell.cell_type != "markdown":
         return ""
     text = cell.source.strip()
-    answer = html.escape(text) if text and text != ANSWER_STUB else "<em>(no answer)</em>"
+    answer = as_shown(text) if text and text != ANSWER_STUB else "<em>(no answer)</em>"
     label = '<p class="ck-fb-label">Your answer</p>'
     return f'<div class="ck-fb-answer">{label}<div class="ck-fb-written">{answer}</div></div>'
 
 
 def _prompt(cell) -> str:
-    """A written question's prompt, from its locked cell, without the cell's own heading."""
+    """A written question's prompt, from its locked cell, without the cell's own heading, and without the
+    notebook's instruction on where to type the answer (the paragraph that names the answer cell's stub)."""
     if cell is None:
         return ""
     lines = cell.source.strip().splitlines()
     body = "\n".join(lines[1:] if lines and lines[0].startswith("#") else lines)
-    return f'<div class="ck-fb-prompt">{markdown(body)}</div>'
+    prompt = "\n\n".join(p for p in re.split(r"\n\s*\n", body) if ANSWER_STUB not in p)
+    return f'<div class="ck-fb-prompt">{markdown(prompt)}</div>'

@@ -46,6 +46,7 @@ class Entry:
     raw: bytes | None = None  # the bytes read (from a notebook: rebuilt); None when absent or refused
     source: str = ANSWERS_FILE  # ANSWERS_FILE, NOTEBOOK (``file`` is then the notebook) or NONE
     added_cells: int = 0  # cells the student added to the quiz notebook (ignored in grading)
+    bank_version: str = ""  # the version of the bank that scored these answers (scoring.key.key_version)
 
     def handed_in(self) -> HandedIn:
         """The answers this entry records, parsed strictly."""
@@ -75,11 +76,17 @@ def ledger_dir(root: Path) -> Path:
 
 
 def take(
-    root: Path, submission: Path, assignment: str, student: str, quiz: str, notebook: HandedNotebook | None = None
+    root: Path,
+    submission: Path,
+    assignment: str,
+    student: str,
+    quiz: str,
+    notebook: HandedNotebook | None = None,
+    bank_version: str = "",
 ) -> Entry:
-    """Read the quiz's answers file from the ``submission`` folder (under ``root``) and record it; without one,
-    the answers ``notebook`` carries (see the module doc)."""
-    entry = look(root, submission, assignment, student, quiz, notebook)
+    """Read the quiz's answers file from the ``submission`` folder (under ``root``) and record it, with the version of
+    the bank about to score it; without one, the answers ``notebook`` carries (see the module doc)."""
+    entry = replace(look(root, submission, assignment, student, quiz, notebook), bank_version=bank_version)
     _save(root, entry)
     return entry
 
@@ -117,6 +124,19 @@ def _from_notebook(where: tuple, quiz: str, notebook: HandedNotebook | None) -> 
         moved = _moved_away(root, assignment, student, notebook.name)
         return _entry(assignment, student, quiz, notebook.name, moved or Found(None), NOTEBOOK if moved else NONE)
     return _entry(assignment, student, quiz, notebook.name, Found(carried.raw, carried.refused), NOTEBOOK)
+
+
+def restamp(root: Path, assignment: str, student: str, versions: dict[str, str]) -> None:
+    """Record that the bank at ``versions`` (quiz -> version) has re-scored this submission's entries; the answers
+    as handed in are kept as they are (``coursekit regrade``)."""
+    current = entries_of(root, assignment, student)
+    changed = {
+        q: replace(e, bank_version=versions[q])
+        for q, e in current.items()
+        if versions.get(q, e.bank_version) != e.bank_version
+    }
+    if changed:
+        _write(root, assignment, student, {**current, **changed})
 
 
 def _moved_away(root: Path, assignment: str, student: str, name: str) -> Found | None:
@@ -183,6 +203,10 @@ class LedgerError(Exception):
 def _save(root: Path, new: Entry) -> None:
     current = entries_of(root, new.assignment, new.student)
     current[new.quiz] = new
-    quizzes = {quiz: e.as_json() for quiz, e in sorted(current.items())}
-    payload = {"version": VERSION, "assignment": new.assignment, "student": new.student, "quizzes": quizzes}
-    write_private(_path(root, new.assignment, new.student), json.dumps(payload, indent=1, sort_keys=True))
+    _write(root, new.assignment, new.student, current)
+
+
+def _write(root: Path, assignment: str, student: str, entries: dict[str, Entry]) -> None:
+    quizzes = {quiz: e.as_json() for quiz, e in sorted(entries.items())}
+    payload = {"version": VERSION, "assignment": assignment, "student": student, "quizzes": quizzes}
+    write_private(_path(root, assignment, student), json.dumps(payload, indent=1, sort_keys=True))

@@ -6,11 +6,14 @@ own bank file when it can. Nothing in ``notebook/`` (what runs in a student's ke
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
 from ...bank.load import load_bank
+from ...bank.matching import RULES_VERSION
 from ...bank.schema import BankFile
 from ...course import Course
 from ...errors import CourseError
@@ -27,6 +30,14 @@ def _score(q, handed: HandedIn) -> Score:
     if q.id in handed.spoiled:
         return Score(0.0, q.points, "invalid", handed.spoiled[q.id])
     return score(q, handed.values.get(q.id))
+
+
+def key_version(questions: Iterable) -> str:
+    """A short fingerprint of what scores a quiz and writes its feedback: its auto-graded questions as the bank states
+    them now, and the matcher's rules. The ledger records it for each graded submission (``coursekit regrade``)."""
+    dumped = [q.model_dump(mode="json") for q in questions if q.type != "written"]
+    blob = json.dumps({"rules": RULES_VERSION, "questions": dumped}, sort_keys=True, ensure_ascii=False)
+    return "bank-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
 
 
 def unknown_ids(questions: Iterable, handed: HandedIn) -> list[str]:

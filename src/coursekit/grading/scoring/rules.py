@@ -5,9 +5,10 @@ verdict ``invalid``, never an exception. Rules (also in the instructor guide):
 
 * single: full points for the key's option id, else 0.
 * multiple: (right picks - wrong picks) / number of right options, floored at 0.
-* numeric: full points when |value - answer| <= tolerance (years use tolerance 0).
-* text: full points when the value equals an accepted answer after ignoring case,
-  spacing and punctuation.
+* numeric: full points when |value - answer| <= tolerance (years use tolerance 0); text is read
+  as students type numbers ("1,951", "1951.", "four", "4 years"), see ``bank/matching.py``.
+* text: full points when the answer matches the question's core terms (with its optional words),
+  or one of its accepted answers, and no refused form; see ``bank/matching.py``.
 * ordering: Kendall's tau against the key, floored at 0: the share of item pairs in the
   right relative order minus the share in the wrong order.
 * matching: the share of left items matched to the right partner.
@@ -18,10 +19,11 @@ verdict ``invalid``, never an exception. Rules (also in the instructor guide):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ...bank.matching import intent, match_text
+from ...bank.numbers import read_number
 from ...bank.schema import Matching, MultipleSelect, Numeric, Ordering, ShortText, SingleChoice, Written
-from ...bank.text import normalize_text
 
 VERDICTS = ("correct", "partial", "incorrect", "unanswered", "invalid", "manual")
 
@@ -32,6 +34,7 @@ class Score:
     max_points: float
     verdict: str  # one of VERDICTS
     note: str = ""  # why an answer was invalid
+    matched: str = ""  # text and numeric: which form of the key the answer matched, in words ("" for none)
 
 
 def _fraction(q, fraction: float) -> Score:
@@ -80,17 +83,30 @@ def _finite(value) -> float | None:
 
 
 def score_numeric(q: Numeric, value) -> Score:
-    number = _finite(value)
+    number, how = _finite(value), ()
+    if number is None and isinstance(value, str):
+        reading = read_number(value, q.unit)
+        number, how = reading.value, reading.how
     if number is None:
         return _invalid(q, "expected a number")
-    return _fraction(q, 1.0 if abs(number - q.answer) <= q.tolerance + 1e-9 else 0.0)
+    right = abs(number - q.answer) <= q.tolerance + 1e-9
+    result = _fraction(q, 1.0 if right else 0.0)
+    return replace(result, matched=_number_form(q, number, how) if right else "")
+
+
+def _number_form(q: Numeric, number: float, how: tuple) -> str:
+    """How a right number was read: from text ("four" read as 4) and whether the tolerance was needed."""
+    parts = [f"read as {number:g} ({', '.join(how)})"] if how else []
+    if abs(number - q.answer) > 1e-9:
+        parts.append(f"within the tolerance of ± {q.tolerance:g}")
+    return "; ".join(parts)
 
 
 def score_text(q: ShortText, value) -> Score:
     if not isinstance(value, str):
         return _invalid(q, "expected text")
-    accepted = {normalize_text(a) for a in q.accept}
-    return _fraction(q, 1.0 if normalize_text(value) in accepted else 0.0)
+    found = match_text(intent(**{k: tuple(v) for k, v in q.matching().items()}), value)
+    return replace(_fraction(q, 1.0 if found.accepted else 0.0), matched=found.describe())
 
 
 def score_ordering(q: Ordering, value) -> Score:

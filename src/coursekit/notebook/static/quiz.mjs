@@ -5,18 +5,246 @@
 // It imports nothing, so it works offline. It never reads a key in graded mode: graded models
 // carry only the question's public view.
 
+// ---- answer matching (same rules as bank/matching.py and bank/numbers.py) ----
+// A copy of the Python rules, used by the self-checks and the graded number field. The grader's Python is the
+// authority for grades; tests/fixtures/matching-vectors.json holds the cases both must agree on (tests/widgets).
+
+const FUNCTION_WORDS = new Set(["a", "an", "the", "of", "and"]);
+const ARTICLES = new Set(["a", "an", "the"]);
+const HEDGES = new Set(["or", "maybe", "perhaps", "possibly", "either", "unsure"]);
+const SLIP_MIN_LETTERS = 5;
+const MAX_SLIPS = 1;
+const MAX_WORDS = 40;
+const ASIDE = /[([][^()[\]]*[)\]]/g;
+const ACRONYM = /(?<![\p{L}\p{N}])((?:\p{L}\.)+\p{L})\.?(?![\p{L}\p{N}])/gu;
+const chars = (s) => [...s]; // code points, as Python counts them
+
+/** NFKC, case-folded as Python's casefold does (upper then lower twice; a final sigma is a sigma; Cherokee folds to
+ *  its capitals), without accents. */
+export const fold = (s) =>
+  s
+    .normalize("NFKC")
+    .toUpperCase()
+    .toLowerCase()
+    .toUpperCase() // twice: "ẞ" lowers to "ß", which only then uppers to "SS"
+    .toLowerCase()
+    .replace(/ς/g, "σ")
+    .replace(/[\uAB70-\uABBF\u13F8-\u13FD]/g, (c) => String.fromCharCode(c.charCodeAt(0) - (c > "\u13FF" ? 0x97d0 : 8)))
+    .normalize("NFKD")
+    .replace(/\p{Mn}/gu, "");
+
+function singular(w) {
+  const c = chars(w);
+  if (c.length <= 3) return w;
+  if (w.endsWith("ies") && !"aeiou".includes(c[c.length - 4])) return c.slice(0, -3).join("") + "y";
+  if (["sses", "shes", "ches", "xes", "zes"].some((e) => w.endsWith(e))) return c.slice(0, -2).join("");
+  if (w.endsWith("s") && !["ss", "us", "is"].some((e) => w.endsWith(e))) return c.slice(0, -1).join("");
+  return w;
+}
+
+/** The words of a text as the matcher compares them. */
+export function words(text) {
+  const s = fold(text).replace(ACRONYM, (_, g) => g.replaceAll(".", "")).replaceAll("&", " and ");
+  return s
+    .replace(/[\p{P}\p{S}\p{Z}\p{C}]/gu, " ")
+    .split(" ")
+    .filter((w) => w && w !== "s")
+    .map(singular);
+}
+
+const content = (tokens, ignore = new Set()) => tokens.filter((w) => !FUNCTION_WORDS.has(w) && !ignore.has(w));
+
+/** Optimal string alignment distance on code points, capped: only "0, 1 or more" matters here. */
+function osa(a, b) {
+  [a, b] = [chars(a), chars(b)];
+  if (Math.abs(a.length - b.length) > 1) return 2;
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...b.map((_, j) => (i ? 0 : j + 1))]);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+function slips(said, form) {
+  if (said === form) return 0;
+  return Math.min(chars(said).length, chars(form).length) >= SLIP_MIN_LETTERS && osa(said, form) <= 1 ? 1 : 2;
+}
+
+function spanCost(said, form) {
+  const joined = slips(said.join(""), form.join(""));
+  if (said.length !== form.length) return joined;
+  return Math.min(joined, said.reduce((n, w, i) => n + slips(w, form[i]), 0));
+}
+
+function compare(said, form) {
+  if (!form.length) return [MAX_SLIPS + 1, []];
+  const cost = spanCost(said, form);
+  if (cost !== 1) return [cost, []];
+  const pairs = said.length === form.length ? said.map((w, i) => [w, form[i]]).filter(([a, b]) => a !== b) : [];
+  return [cost, pairs.length === 1 ? pairs[0] : [said.join(" "), form.join(" ")]];
+}
+
+/** The intent's forms as words, worked out once per question (like bank/matching.py's Intent). */
+function intentOf(match) {
+  const m = { core: [], optional: [], accept: [], refuse: [], ...match };
+  const optionalText = new Map();
+  for (const o of m.optional) for (const w of words(o)) optionalText.set(w, o); // the last writer wins, as in a dict
+  const ignorable = [...new Set(m.optional.flatMap(words))];
+  const ignore = new Set(ignorable);
+  return {
+    ignorable,
+    optionalText,
+    terms: m.core.map((t) => [t, content(words(t), ignore)]).filter(([, w]) => w.length),
+    aliases: m.accept.map((a) => [a, content(words(a))]),
+    refused: m.refuse.map((r) => [r, words(r)]),
+  };
+}
+
+function coreSequence(it, said) {
+  const best = Array(said.length + 1).fill(null);
+  best[0] = [0, [], [], []];
+  // at equal cost, a reading that has a core term already is better
+  const better = (a, b) => a[0] < b[0] || (a[0] === b[0] && a[1].length > 0 && b[1].length === 0);
+  const offer = (j, s) => s[0] <= MAX_SLIPS && (!best[j] || better(s, best[j])) && (best[j] = s);
+  for (let i = 0; i < said.length; i++) {
+    if (!best[i]) continue;
+    const [cost, terms, slip, used] = best[i];
+    for (const word of it.ignorable) {
+      const extra = slips(said[i], word);
+      if (extra <= MAX_SLIPS) offer(i + 1, [cost + extra, terms, slip.length ? slip : extra ? [said[i], word] : [], [...used, word]]);
+    }
+    for (const [text, form] of it.terms) {
+      for (let j = i + 1; j <= Math.min(said.length, i + form.length + 1); j++) {
+        const [extra, slipped] = compare(said.slice(i, j), form);
+        if (cost + extra <= MAX_SLIPS && !it.refused.some(([, r]) => compare(said.slice(i, j), r)[0] <= extra))
+          offer(j, [cost + extra, [...terms, text], slip.length ? slip : slipped, used]);
+      }
+    }
+  }
+  const end = best[said.length];
+  return end && end[1].length ? end : null;
+}
+
+function bestRight(it, tokens) {
+  const said = content(tokens);
+  let found = null;
+  const seq = coreSequence(it, said);
+  if (seq) {
+    const optional = [...new Set(seq[3].map((w) => it.optionalText.get(w)))];
+    found = [seq[0], { kind: "core", forms: seq[1], slip: seq[2], optional, aside: false }];
+  }
+  for (const [alias, form] of it.aliases) {
+    const [cost, slip] = compare(said, form);
+    if (cost <= MAX_SLIPS && (!found || cost < found[0]))
+      found = [cost, { kind: "alias", forms: [alias], slip, optional: [], aside: false }];
+  }
+  return found;
+}
+
+function bestRefused(it, tokens) {
+  let found = null;
+  const bare = ARTICLES.has(tokens[0]) ? tokens.slice(1) : null;
+  for (const [form, target] of it.refused) {
+    for (const said of [tokens, target.length && !ARTICLES.has(target[0]) ? bare : null]) {
+      if (!said || !said.length) continue;
+      const [cost, slip] = compare(said, target);
+      if (cost <= MAX_SLIPS && (!found || cost < found[0]))
+        found = [cost, { kind: "refused", forms: [form], slip, optional: [], aside: false }];
+    }
+  }
+  return found;
+}
+
+const NOTHING = { kind: "", forms: [], slip: [], optional: [], aside: false };
+
+function matchWords(it, tokens) {
+  if (!tokens.length || tokens.length > MAX_WORDS) return NOTHING;
+  const right = bestRight(it, tokens);
+  const wrong = bestRefused(it, tokens);
+  if (wrong && (!right || wrong[0] <= right[0])) return wrong[1];
+  return right ? right[1] : NOTHING;
+}
+
+function offersAnother(aside) {
+  const said = words(aside);
+  const alone = said.length === 1 && !/^[0-9]+$/.test(said[0]);
+  return alone || /[/?,;]/.test(aside) || said.some((w) => HEDGES.has(w));
+}
+
+/** Which of a text question's forms `answer` matches: {kind: "core"|"alias"|"refused"|"", forms, slip, optional,
+ *  aside}; `match` is the question's {core, optional, accept, refuse}. */
+export function matchText(match, answer) {
+  const it = intentOf(match);
+  const found = matchWords(it, words(answer));
+  if (found.kind) return found;
+  const folded = fold(answer);
+  const asides = folded.match(ASIDE) || [];
+  if (!asides.length || asides.some(offersAnother)) return found;
+  const bare = matchWords(it, words(folded.replace(ASIDE, " ")));
+  return bare.kind ? { ...bare, aside: true } : found;
+}
+
+/** The match in words, exactly as TextMatch.describe() says it. */
+export function describeMatch(m) {
+  if (!m.kind) return "";
+  const what = { core: "core term", alias: "accepted answer", refused: "refused answer" }[m.kind];
+  let text = `the ${what}${m.forms.length > 1 ? "s" : ""} ${m.forms.map((f) => `“${f}”`).join(" and ")}`;
+  if (m.optional.length)
+    text += ` with the optional word${m.optional.length > 1 ? "s" : ""} ${m.optional.map((w) => `“${w}”`).join(", ")}`;
+  if (m.slip.length) text += `, allowing one typing slip (“${m.slip[0]}” for “${m.slip[1]}”)`;
+  if (m.aside) text += ", leaving out the remark in brackets";
+  return text;
+}
+
+const ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen";
+const NUMBER_WORDS = new Map([...ONES.split(" "), "seventeen", "eighteen", "nineteen"].map((w, i) => [w, i]));
+const TENS = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+const DIGITS = /^[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)$/;
+const MAX_NUMBER_CHARS = 40;
+const trim = (s) => s.replace(/^[\p{Z}\p{Cc}]+|[\p{Z}\p{Cc}]+$/gu, "");
+
+function inWords(s) {
+  const parts = s.split(/[ -]+/).filter(Boolean);
+  const joined = parts.join(" ");
+  if (joined === "a hundred" || joined === "one hundred") return 100;
+  if (parts.length === 1 && NUMBER_WORDS.has(parts[0])) return NUMBER_WORDS.get(parts[0]);
+  if (parts.length && parts[0] in TENS && parts.length <= 2) {
+    if (parts.length === 1) return TENS[parts[0]];
+    const n = NUMBER_WORDS.get(parts[1]);
+    if (n > 0 && n < 10) return TENS[parts[0]] + n;
+  }
+  return null;
+}
+
+/** A typed number as bank/numbers.py reads it: {value (null if none), how: ["in words", ...]}. */
+export function readNumber(text, unit) {
+  let s = trim(fold(text));
+  const how = [];
+  if (chars(s).length > MAX_NUMBER_CHARS) return { value: null, how: [] };
+  if (s.endsWith(".") && !s.endsWith("..")) (s = trim(s.slice(0, -1))), how.push("a trailing period");
+  if (unit && s.includes(" ")) {
+    const at = s.lastIndexOf(" ");
+    const unitWords = words(unit);
+    if (unitWords.length && JSON.stringify(words(s.slice(at + 1))) === JSON.stringify(unitWords.slice(-1)))
+      (s = trim(s.slice(0, at))), how.push("the unit");
+  }
+  if (DIGITS.test(s)) {
+    const value = Number(s.replace(/[, ]/g, ""));
+    if (s.includes(",") || s.includes(" ")) how.push("a thousands separator");
+    return Number.isFinite(value) ? { value, how } : { value: null, how: [] };
+  }
+  const value = inWords(s);
+  return value === null ? { value: null, how: [] } : { value, how: [...how, "in words"] };
+}
+// ---- end of answer matching ----
+
 // ---------- practice feedback ----------
 
 // A copy of scoring.py's rules, used ONLY to give practice feedback in the browser.
 // scoring.py is the authority for grading; keep the two in step (tests/widgets checks parity).
-const normalize = (s) =>
-  s
-    .normalize("NFKC")
-    .toUpperCase()
-    .toLowerCase() // upper-then-lower approximates Python's casefold (ß → ss)
-    .replace(/[\p{P}\p{S}\p{Z}]/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
 const isIdList = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
 const SCORERS = {
   single: (q, v) => (typeof v !== "string" || !q.options.some((o) => o.id === v) ? null : v === q.key ? 1 : 0),
@@ -26,9 +254,11 @@ const SCORERS = {
     const right = [...picked].filter((id) => q.key.includes(id)).length;
     return (right - (picked.size - right)) / q.key.length;
   },
-  numeric: (q, v) =>
-    typeof v !== "number" || !Number.isFinite(v) ? null : Math.abs(v - q.key) <= (q.tolerance || 0) + 1e-9 ? 1 : 0,
-  text: (q, v) => (typeof v !== "string" ? null : q.key.map(normalize).includes(normalize(v)) ? 1 : 0),
+  numeric(q, v) {
+    const n = typeof v === "string" ? readNumber(v, q.unit).value : typeof v === "number" && Number.isFinite(v) ? v : null;
+    return n === null ? null : Math.abs(n - q.key) <= (q.tolerance || 0) + 1e-9 ? 1 : 0;
+  },
+  text: (q, v) => (typeof v !== "string" ? null : ["core", "alias"].includes(matchText(q.match ?? { accept: q.key }, v).kind) ? 1 : 0),
   ordering(q, v) {
     const key = q.key;
     if (!isIdList(v) || [...v].sort().join("\n") !== [...key].sort().join("\n")) return null;
@@ -170,8 +400,8 @@ function numeric(q, ui) {
     { inputmode: "decimal", cls: "ck-number" },
     (s) => {
       if (!s) return null;
-      const n = Number(/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s) ? s.replace(/,/g, "") : s);
-      return Number.isFinite(n) ? n : { problem: `“${s}” is not a number. Type digits only, for example 1953.` };
+      const n = readNumber(s, q.unit).value; // "1,951", "1951.", "four", "4 years": bank/numbers.py's rules
+      return n !== null ? n : { problem: `“${s}” is not a number. Type digits only, for example 1953.` };
     },
     q.unit,
   );
