@@ -663,8 +663,10 @@ function render({ model, el }) {
   const showResult = () => (current === null ? say() : say(...feedbackNodes(q, check(q, current))));
   const reflect = () => (graded ? showStatus() : showResult());
 
+  let pending = Promise.resolve(); // the kernel saving the last change (Ctrl+S right after Enter waits for it)
   function commit(v) {
     current = v;
+    if (graded) pending = whenSaved(model, KERNEL_SAVE_MS);
     if (typeof model.set === "function") model.set("value", v);
     // MyST's static site (@myst-theme/anywidget) has save_changes, off and send, but they THROW
     // ("not implemented yet"), and other hosts may lack them: feedback must never depend on them.
@@ -691,14 +693,13 @@ function render({ model, el }) {
     if (!graded && (v === null || (Array.isArray(v) && !v.length))) return warn("Answer first, then press Check.");
     if (!graded || !same(v, current)) commit(v);
   }
-  /** Before Ctrl+S: save a typed answer, and wait until the kernel has (or KERNEL_SAVE_MS passed). */
+  /** Before Ctrl+S: save a typed answer, and wait until the kernel has saved the last change (or KERNEL_SAVE_MS
+   *  passed), so the saved notebook's copy and line show it. */
   function flush() {
     const v = view.typed ? view.draft() : current;
-    if (same(v, current)) return Promise.resolve();
-    if (v && v.problem) return Promise.resolve(warn(v.problem)); // the notebook is saved with the last answer
-    const saved = whenSaved(model, KERNEL_SAVE_MS);
-    commit(v);
-    return saved;
+    if (v && v.problem) warn(v.problem); // the notebook is saved with the last answer
+    else if (!same(v, current)) commit(v);
+    return pending;
   }
   const reset = () => (view.show(null), commit(null), view.focus());
   const actions = buttons(q, graded, submit, reset, () => current, view);
