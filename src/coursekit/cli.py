@@ -97,6 +97,12 @@ def _cmd_audit(args) -> int:
     return report.exit_code
 
 
+def _cmd_formgrader(args) -> int:
+    from .grading.formgrader import run_formgrader
+
+    return run_formgrader(port=args.port, lab=args.lab)
+
+
 def _cmd_answers(args) -> int:
     from .grading.review.answers import decide_group, review_answers
     from .grading.review.listing import answers_text
@@ -294,6 +300,17 @@ def _grading_parsers(sub) -> None:
         "cells. Exit status: 0 all match and every hand-in whole, 1 a score differs, 2 could not audit, "
         "3 every score matches but some hand-ins are broken (each is named).",
     )
+    fg = sub.add_parser(
+        "formgrader",
+        help="open nbgrader's formgrader at this course (no JupyterHub needed); Ctrl+C stops it",
+        description="Start a Jupyter server in the course's assignments/ folder, where nbgrader reads "
+        "nbgrader_config.py (started anywhere else, formgrader shows an empty course), on 127.0.0.1 with a new "
+        "token, and print the formgrader URL to open. Manual grading, feedback and releases are then done there.",
+    )
+    fg.add_argument("--port", type=int, help="the port (default: a free one)")
+    fg.add_argument("--lab", action="store_true", help="start JupyterLab around it (default: a plain Jupyter server)")
+    fg.set_defaults(func=_cmd_formgrader)
+
     a.add_argument("assignment", metavar="ASSIGNMENT", help="the graded assignment to audit")
     a.set_defaults(func=_cmd_audit, names_in="assignment")
 
