@@ -16,8 +16,18 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "korea-japan"
 
 STEPS = "coursekit.grading.nbgrader_steps"
-# Before nbgrader copies a submission: symlinks and special files are moved to quarantine.
-c.Autograde.pre_convert_hook = f"{STEPS}.before_autograde"
+# Intake decides each submission right after nbgrader lists them, before it reads anything inside one: a submission
+# over budget is refused whole (moved to .coursekit/quarantine/, graded not at all, one line in the log); links,
+# FIFOs, devices and hard links are moved aside. nbgrader's exporter is the one configurable step at that point.
+c.Autograde.exporter_class = "coursekit.grading.intake.gate.IntakeFirst"
+c.Autograde.pre_convert_hook = f"{STEPS}.before_autograde"  # intake's second look; unreadable quiz notebooks
+# What one submission may hold (these are the defaults; see "Intake" in the instructor guide).
+c.Intake.max_entries = 1000  # files and folders, at every depth
+c.Intake.max_depth = 10  # folders inside folders
+c.Intake.max_total_bytes = 100_000_000
+c.Intake.max_file_bytes = 50_000_000
+c.Intake.max_notebook_bytes = 5_000_000  # a notebook nbgrader reads
+c.Intake.max_name_length = 128  # characters in one name
 c.Autograde.sanitize_preprocessors = [
     f"{STEPS}.QuizSubmission",  # records the answers file in the ledger; rebuilds a quiz notebook from source/
     "nbgrader.preprocessors.ClearOutput",

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "grading"))
+sys.path[:0] = [str(REPO / "tests" / "grading"), str(REPO / "tests")]  # code_course.py, and nbgrader_cells.py it uses
 
 import code_course as cc  # noqa: E402  (the synthetic exercise is shared with the tests)
 
@@ -131,8 +131,12 @@ def _quiet_stderr():
 
 
 def report(results: dict, n: int, workers: int, kernels: dict) -> None:
+    from coursekit.grading.sandbox import cgroups
+
+    groups = cgroups.support()
+    limits = f"cgroup v{groups.version}" if groups.parents else f"watchdog ({groups.problem})"
     print(f"\n{n} submissions of a code exercise (a kernel each), {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}:")  # fmt: skip
+          f"load average {os.getloadavg()[0]:.1f}, uid {os.geteuid()}, memory and processes by {limits}:")  # fmt: skip
     slope = {}
     for name, by_n in results.items():
         total, one = by_n[n][0], by_n[1][0]

@@ -11,7 +11,19 @@ added cell, a symlinked answers file, a 5,000-digit number), then in the same ru
 print submissions per second, the speed-up over stock, peak memory, whether the last two give identical
 gradebooks and autograded notebooks, where coursekit's time goes per submission, and the audit's rate.
 
+With ``--hostile``, the same class is graded again with the submissions of issue 17 added (4,000 empty folders,
+links behind 20,010 folders, a 10 MB timestamp.txt, a notebook of 400,000 added cells), and the seconds they add
+to each command are printed: what one hostile submission costs the class (intake refuses them before nbgrader
+lists or reads them).
+
     .venv/bin/python benchmarks/grade_throughput.py --n 200 1000
+    .venv/bin/python benchmarks/grade_throughput.py --n 50 --hostile --stock-max 0
+
+With ``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/main main``), `coursekit grade` of this
+checkout and of DIR (its ``src/`` and its course config) grade copies of the same class in turns, ``--rounds``
+times each, and the ratio of their best rates is printed: today's throughput and this change's, in one session.
+
+    .venv/bin/python benchmarks/grade_throughput.py --n 1000 --against /tmp/main --rounds 3 --only-coursekit
 """
 
 from __future__ import annotations
@@ -35,9 +47,9 @@ BIN = Path(sys.executable).parent
 SKIP = shutil.ignore_patterns("release", "submitted", "autograded", "feedback", "gradebook.db", ".coursekit-*")
 
 
-def _env(course: Path) -> dict:
+def _env(course: Path, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "COURSEKIT_COURSE"}
-    return {**env, "COURSEKIT_COURSE": str(course), "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}"}
+    return {**env, "COURSEKIT_COURSE": str(course), "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}", **extra}
 
 
 def make_course(tmp: Path, assignment: str) -> Path:
@@ -137,6 +149,28 @@ def _attack(folder: Path, assignment: str, i: int) -> None:
         answers.write_text('{"schema": 1, "answers": {"x": ' + "9" * 5000 + "}}")
 
 
+def add_hostile(course: Path, assignment: str) -> list[str]:
+    """The hostile submissions of issue 17, beside the class; returns their student ids."""
+    release = course / "assignments" / "release" / assignment
+    made = {}
+    for name in ("zz-folders", "zz-behind", "zz-stamp", "zz-cells"):
+        made[name] = course / "assignments" / "submitted" / name / assignment
+        shutil.copytree(release, made[name])
+    for i in range(4000):  # nbgrader's listing is quadratic in a folder's entries
+        (made["zz-folders"] / f"e{i}").mkdir()
+    for i in range(20_010):  # past the old quarantine walk's 20,000 entries, then links
+        (made["zz-behind"] / f"e{i}").mkdir()
+    (made["zz-behind"] / "zz").mkdir()
+    os.symlink(course / "assignments" / "bank" / f"{assignment}.yaml", made["zz-behind"] / "zz" / "bank.txt")
+    (made["zz-stamp"] / "timestamp.txt").write_text("2026-01-15 " + "1" * 10_000_000)
+    notebook = made["zz-cells"] / f"{assignment}.ipynb"
+    nb = json.loads(notebook.read_text())
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": "x"}
+    nb["cells"] += [cell] * 400_000
+    notebook.write_text(json.dumps(nb))
+    return list(made)
+
+
 class PeakRSS:
     """Peak resident memory of a process and all its descendants, sampled every 0.2 s."""
 
@@ -161,11 +195,11 @@ class PeakRSS:
         return self.peak
 
 
-def timed(cmd: list[str], course: Path) -> tuple[float, int, int, str]:
+def timed(cmd: list[str], course: Path, **extra: str) -> tuple[float, int, int, str]:
     """(seconds, peak RSS bytes, exit code, stdout) of a command run in the course's assignments/ folder."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=course / "assignments", env=_env(course), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        cmd, cwd=course / "assignments", env=_env(course, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     rss = PeakRSS(proc.pid)
     out, err = proc.communicate()
@@ -215,8 +249,8 @@ def audit_rate(course: Path, assignment: str, repeats: int = 5) -> tuple[float, 
     return report.submissions / best, len(report.mismatches)
 
 
-def bench(base: Path, tmp: Path, n: int, assignment: str, run_stock: bool) -> dict:
-    """Grade the same N submissions three ways; return the measurements."""
+def bench(base: Path, tmp: Path, n: int, assignment: str, run_stock: bool, tag: str = "", only=False) -> dict:
+    """Grade the same N submissions three ways (or only with coursekit grade); return the measurements."""
     out = {}
     ways = {
         "stock nbgrader (kernels)": (stock_copy, [str(BIN / "nbgrader"), "autograde", assignment]),
@@ -224,9 +258,9 @@ def bench(base: Path, tmp: Path, n: int, assignment: str, run_stock: bool) -> di
         "coursekit grade": (_copy, [str(BIN / "coursekit"), "grade", assignment, "--quiet", "--timings"]),
     }
     for name, (copy, cmd) in ways.items():
-        if name.startswith("stock") and not run_stock:
+        if (name.startswith("stock") and not run_stock) or (only and not name.startswith("coursekit")):
             continue
-        course = copy(base, tmp / f"{n}-{name.split()[0]}-{len(out)}")
+        course = copy(base, tmp / f"{n}{tag}-{name.split()[0]}-{len(out)}")
         seconds, rss, code, stdout = timed(cmd, course)
         out[name] = {"course": course, "seconds": seconds, "rss": rss, "code": code, "stdout": stdout}
         print(f"  {name:<26} {seconds:8.1f} s {n / seconds:9.2f}/s  peak RSS {rss / 2**20:5.0f} MiB  (exit {code})",
@@ -238,7 +272,49 @@ def _copy(base: Path, dest: Path) -> Path:
     return shutil.copytree(base, dest, symlinks=True)
 
 
+def hostile_cost(honest: dict, hostile: dict, names: list[str]) -> None:
+    """The seconds the hostile submissions add to each command, measured in this run."""
+    for way in [w for w in ("nbgrader + course config", "coursekit grade") if w in hostile]:
+        extra = hostile[way]["seconds"] - honest[way]["seconds"]
+        print(f"  {len(names)} hostile submissions add {extra:+.1f} s to {way} "
+              f"({hostile[way]['seconds'] / honest[way]['seconds']:.2f}x the class alone)")  # fmt: skip
+
+
+def against(base: Path, tmp: Path, n: int, assignment: str, other: Path, rounds: int) -> None:
+    """`coursekit grade` of this checkout and of ``other``, in turns on copies of one class; the ratio of best rates."""
+    cmd = [str(BIN / "coursekit"), "grade", assignment, "--quiet"]
+    best = {"this checkout": [float("inf")] * 2, str(other): [float("inf")] * 2}  # wall, CPU seconds
+    for r in range(rounds):
+        for who, kept in best.items():
+            course = _copy(base, tmp / f"{n}-against-{r}-{len(who)}")
+            extra = {}
+            if who != "this checkout":  # the other checkout's code and its own course config
+                shutil.copy(other / "assignments" / "nbgrader_config.py", course / "assignments" / "nbgrader_config.py")
+                extra = {"PYTHONPATH": str(other / "src")}
+            cpu = _children_cpu()
+            seconds, _, code, _ = timed(cmd, course, **extra)
+            cpu = _children_cpu() - cpu
+            kept[:] = min(kept[0], seconds), min(kept[1], cpu)
+            print(f"  round {r + 1}: {who:<28} {seconds:7.1f} s {n / seconds:7.2f}/s, CPU {cpu:6.1f} s (exit {code})")
+            shutil.rmtree(course, ignore_errors=True)
+    (ours, our_cpu), (theirs, their_cpu) = best.values()
+    print(
+        f"  best of {rounds}: this checkout {n / ours:.2f}/s, {other} {n / theirs:.2f}/s: this checkout keeps "
+        f"{100 * theirs / ours:.0f} % of its throughput ({100 * their_cpu / our_cpu:.0f} % counted in CPU time)"
+    )
+
+
+def _children_cpu() -> float:
+    """User and system CPU seconds of the finished child processes so far (less shaken by a busy machine)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def report(results: dict, n: int, assignment: str) -> bool:
+    if "nbgrader + course config" not in results:
+        return True
     plain, ours = results["nbgrader + course config"], results["coursekit grade"]
     stock = results.get("stock nbgrader (kernels)")
     if stock:
@@ -261,6 +337,10 @@ def main(argv=None) -> int:
     p.add_argument("--assignment", default="treaty-years", help="which real quiz (default treaty-years)")
     p.add_argument("--stock-max", type=int, default=None, help="time stock nbgrader only up to this N (it is slow)")
     p.add_argument("--keep", action="store_true", help="keep the temporary courses and print where they are")
+    p.add_argument("--hostile", action="store_true", help="grade the class again with issue 17's hostile submissions")
+    p.add_argument("--only-coursekit", action="store_true", help="time only coursekit grade (not nbgrader's paths)")
+    p.add_argument("--against", type=Path, metavar="DIR", help="another checkout to compare coursekit grade with")
+    p.add_argument("--rounds", type=int, default=3, help="turns each with --against; the best counts (default 3)")
     args = p.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="grade-bench-"))
@@ -270,8 +350,17 @@ def main(argv=None) -> int:
             print(f"N = {n} submissions of '{args.assignment}' ({os.cpu_count()} cores):", flush=True)
             base = make_course(tmp / f"base-{n}", args.assignment)
             make_submissions(base, args.assignment, n)
-            results = bench(base, tmp, n, args.assignment, args.stock_max is None or n <= args.stock_max)
+            stock = args.stock_max is None or n <= args.stock_max
+            results = bench(base, tmp, n, args.assignment, stock, only=args.only_coursekit)
             ok = report(results, n, args.assignment) and ok
+            if args.against:
+                against(base, tmp, n, args.assignment, args.against.resolve(), args.rounds)
+            if args.hostile:
+                print(f"N = {n} and the hostile submissions:", flush=True)
+                names = add_hostile(base, args.assignment)
+                attacked = bench(base, tmp, n, args.assignment, False, tag="-hostile", only=args.only_coursekit)
+                ok = report(attacked, n, args.assignment) and ok
+                hostile_cost(results, attacked, names)
         return 0 if ok else 1
     finally:
         if args.keep:

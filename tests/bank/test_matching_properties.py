@@ -21,7 +21,7 @@ from coursekit.grading.scoring.rules import score
 
 REPO = Path(__file__).resolve().parents[2]
 BANK = load_bank([REPO / "assignments" / "bank"])
-RETIRED = load_bank([REPO / "tests" / "fixtures" / "retired-bank"])  # questions the course retired, kept for these tests
+RETIRED = load_bank([REPO / "tests" / "fixtures" / "retired-bank"])  # retired questions, kept for these tests
 TEXT = [q for q in BANK.questions.values() if q.type == "text" and BANK.kind_of(q.id) == "graded"]
 BLIND = yaml.safe_load((REPO / "tests" / "fixtures" / "blind" / "text-answers.yaml").read_text(encoding="utf-8"))
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

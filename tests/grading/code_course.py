@@ -1,10 +1,10 @@
 """A synthetic nbgrader course with one code exercise (it needs a kernel), built in a temp folder.
 
 The instructor's notebook asks for two functions and checks them in three grade cells (2 + 1 + 1
-points). Submissions come in honest kinds and in attacks: each attack is the right answer plus
-code, in the second answer cell, that tries to escape the grading kernel. The course holds
-secrets where an escaping kernel would find them: a bank file, the gradebook, other students'
-submissions, and a TCP listener on the grader's loopback.
+points). Submissions come in honest kinds and in attacks (code_attacks.py): each attack is the
+right answer plus code, in the second answer cell, that tries to escape the grading kernel or
+exhaust its limits. The course holds secrets where an escaping kernel would find them: a bank
+file, the gradebook, other students' submissions, and a TCP listener on the grader's loopback.
 """
 
 from __future__ import annotations
@@ -24,7 +24,15 @@ ASSIGNMENT = "exercise"
 BIN = Path(sys.executable).parent
 SECRET = "KEY-3f9c-never-in-feedback"  # the bank's key: no kernel may read it
 
-LIMITS = {"wall_seconds": 10, "memory_mb": 1024, "output_bytes": 1_000_000, "max_processes": 32}
+LIMITS = {
+    "wall_seconds": 10,
+    "memory_mb": 1024,
+    "output_bytes": 200_000,
+    "max_processes": 32,
+    "max_open_files": 256,
+    "disk_mb": 64,
+    "max_files": 2_000,
+}
 CONFIG = """\
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "code"
@@ -37,50 +45,6 @@ ADD = "def add(a, b):\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOL
 SQUARE = "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"
 RIGHT_ADD, RIGHT_SQUARE = "def add(a, b):\n    return a + b", "def square(x):\n    return x * x"
 POINTS = {"test_add": 2, "test_square": 1, "test_both": 1}
-
-
-def attacks(course: Path, port: int) -> dict[str, str]:
-    """kind -> code the student adds after a right ``square``; ``course`` and ``port`` are the grader's."""
-    return {
-        "bank-up": "print(open('../../../bank/key.yaml').read())",
-        "bank-abs": f"print(open({str(course / 'bank' / 'key.yaml')!r}).read())",
-        "tree": (
-            "import os\nfor p in ['.', '..', '../..', '../../..', '../../../..']:\n    print(p, sorted(os.listdir(p)))"
-        ),
-        "gradebook": (
-            f"import sqlite3\ndb = sqlite3.connect({str(course / 'gradebook.db')!r})\n"
-            "db.execute('update grade set manual_score = 99')\ndb.commit()\n"
-            "print(db.execute('select * from submitted_assignment').fetchall())"
-        ),
-        "submitted": f"import os\nprint(os.listdir({str(course / 'submitted')!r}))",
-        "network": (
-            f"import socket\ns = socket.create_connection(('127.0.0.1', {port}), timeout=5)\n"
-            "s.sendall(b'hello')\nprint(s.recv(100))"
-        ),
-        "fork": (
-            "import os, time\npids = []\nwhile True:\n    pid = os.fork()\n    if pid == 0:\n"
-            "        time.sleep(60)\n        os._exit(0)\n    pids.append(pid)"
-        ),
-        "memory": "block = bytearray(2 * 1024 ** 3)",
-        "sleep": "import time\ntime.sleep(600)",
-        "flood": "print('x' * 5_000_000)",
-        "whoami": "import os\nprint('uid', os.getuid(), 'gid', os.getgid(), 'groups', os.getgroups())",
-    }
-
-
-BLOCKED = {  # attack -> the error its cell must show (it is refused; the rest of the notebook runs)
-    "bank-up": "FileNotFoundError",
-    "bank-abs": "FileNotFoundError",
-    "gradebook": "OperationalError",
-    "submitted": "FileNotFoundError",
-    "network": "ConnectionRefusedError",
-    "fork": "BlockingIOError",
-    "memory": "MemoryError",
-}
-CUT_OFF = {  # attack -> the reason the notebook was stopped (cells after it score 0)
-    "sleep": f"the notebook ran longer than {LIMITS['wall_seconds']} s",
-    "flood": "the notebook printed more than 1,000,000 bytes of output",
-}
 
 
 def source_notebook() -> nbformat.NotebookNode:

@@ -6,8 +6,10 @@ import os
 
 import pytest
 
+from coursekit.grading.intake.admit import admit
+from coursekit.grading.intake.budget import Budget
 from coursekit.grading.intake.handin import read_regular
-from coursekit.grading.intake.quarantine import quarantine_submission, quarantined
+from coursekit.grading.intake.quarantine import quarantined
 
 
 @pytest.fixture
@@ -72,11 +74,27 @@ def test_quarantine_moves_links_and_special_files_and_keeps_regular_ones(submitt
     (folder / "sub").mkdir()
     os.symlink("/dev/zero", folder / "sub/zero")
     os.mkfifo(folder / "pipe")
-    moved = quarantine_submission(tmp_path, folder, "quiz", "alice")
+    moved = admit(root=tmp_path, folder=folder, assignment="quiz", student="alice", budget=Budget()).moved
     assert moved == {
         "sub/zero": {"kind": "a symbolic link", "target": "/dev/zero"},
         "pipe": {"kind": "a named pipe (FIFO)"},
     }
     assert quarantined(tmp_path, "quiz", "alice") == moved
     assert sorted(p.name for p in folder.rglob("*")) == ["keep.txt", "sub"]
-    assert os.path.islink(tmp_path / ".coursekit/quarantine/quiz/alice/files/sub/zero")
+    (kept,) = (tmp_path / ".coursekit/quarantine/quiz/alice/files").iterdir()
+    assert os.path.islink(kept / "sub/zero")
+
+
+def test_a_link_kept_from_an_earlier_hand_in_never_receives_a_later_entry(submitted, tmp_path):
+    """When a link `sub` (to a folder outside) was moved aside before, is a later `sub/pipe` moved elsewhere, never
+    through that link into the folder it points at?"""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = submitted / "alice/quiz"
+    os.symlink(outside, folder / "sub")
+    admit(root=tmp_path, folder=folder, assignment="quiz", student="alice", budget=Budget())
+    (folder / "sub").mkdir()
+    os.mkfifo(folder / "sub/pipe")
+    admission = admit(root=tmp_path, folder=folder, assignment="quiz", student="alice", budget=Budget())
+    assert admission.moved == {"sub/pipe": {"kind": "a named pipe (FIFO)"}}
+    assert list(outside.iterdir()) == []

@@ -1,17 +1,21 @@
 """Grading kernels in the sandbox: attacks from student code, through `nbgrader autograde` and `coursekit grade`.
 
 One class of a code exercise (tests/grading/code_course.py): honest submissions, and one
-submission per attack. The same submissions are graded twice, by nbgrader's own command with a
-config that uses SandboxedExecute and by `coursekit grade` on two Dask workers; every assertion
-holds for both. A last run without the sandbox shows the attacks are real.
+submission per attack (code_attacks.py). The same submissions are graded twice, by nbgrader's own
+command with a config that uses SandboxedExecute and by `coursekit grade` on two Dask workers;
+every assertion holds for both. A last run without the sandbox shows the attacks are real. The
+platform tests run this file again as an ordinary user (tests/platform/test_sandbox_unprivileged.py).
 """
 
 from __future__ import annotations
 
+import html
+import os
 import shutil
 import socket
 import threading
 
+import code_attacks as ca
 import code_course as cc
 import pytest
 
@@ -25,14 +29,14 @@ HONEST = {
     "cy": {"square": "def square(x):\n    return x ** 3"},  # wrong square: test_square and test_both fail
 }
 EARNED = {"ann": 4, "bob": 4, "cy": 2}
-ATTACKERS = {f"z-{kind}": kind for kind in cc.attacks(cc.Path("/"), 0)}
+ATTACKERS = {f"z-{kind}": kind for kind in ca.attacks(cc.Path("/"), 0)}
 
 
 def expected_score(student: str) -> float:
     kind = ATTACKERS.get(student)
     if kind is None:
         return EARNED[student]
-    return cc.POINTS["test_add"] if kind in cc.CUT_OFF else sum(cc.POINTS.values())
+    return cc.POINTS["test_add"] if kind in ca.CUT_OFF else sum(cc.POINTS.values())
 
 
 class Listener:
@@ -62,7 +66,7 @@ def listener():
 
 
 def _class(root, listener, students: dict) -> None:
-    code = cc.attacks(root, listener.port)
+    code = ca.attacks(root, listener.port)
     for student, answers in students.items():
         kind = ATTACKERS.get(student)
         if kind is None:
@@ -136,39 +140,58 @@ def test_every_submission_scores_what_its_code_earns(graded):
         assert all(manual is None for _, manual in cells.values()), (student, cells)
 
 
-@pytest.mark.parametrize("kind", sorted(cc.BLOCKED))
+@pytest.mark.parametrize("kind", sorted(ca.BLOCKED))
 def test_each_escape_is_refused_in_its_own_cell(graded, kind):
-    """Is each attempt (bank, gradebook, submitted/, network, fork loop, memory) refused, and the rest graded?"""
+    """Is each attempt (bank, gradebook, submitted/, network, fork loop, memory, disk, files) refused, and the rest
+    graded?"""
     cells = cc.autograded(graded, f"z-{kind}")
     errors = [o for o in cells["square"] if o["output_type"] == "error"]
-    assert [e["ename"] for e in errors] == [cc.BLOCKED[kind]], _text(cells["square"])
+    assert [e["ename"] for e in errors] == [ca.BLOCKED[kind]], _text(cells["square"])
     assert "correct" in _text(cells["test_both"])  # the notebook went on after the refusal
 
 
-def test_fork_and_memory_refusals_name_their_limit(graded):
-    """Do a refused fork and a refused allocation say which limit refused them?"""
-    fork = _text(cc.autograded(graded, "z-fork")["square"])
-    assert f"at most {cc.LIMITS['max_processes']} processes" in fork
-    memory = _text(cc.autograded(graded, "z-memory")["square"])
-    assert f"at most {cc.LIMITS['memory_mb']} MB of memory" in memory
+@pytest.mark.parametrize("kind", sorted(ca.NOTES))
+def test_each_refusal_names_its_limit_in_the_feedback(graded, kind):
+    """Does a refused fork, allocation, write or open say, in the student's feedback, which limit refused it?"""
+    note = ca.NOTES[kind]
+    assert note in _text(cc.autograded(graded, f"z-{kind}")["square"])
+    assert html.escape(note, quote=False) in _feedback_page(graded, f"z-{kind}")
 
 
-@pytest.mark.parametrize("kind", sorted(cc.CUT_OFF))
+@pytest.mark.parametrize("kind", sorted(ca.CUT_OFF))
 def test_a_broken_limit_stops_the_notebook_with_one_line(graded, kind):
-    """Does sleeping past the wall clock or printing megabytes stop the notebook, with a reason on each lost cell?"""
+    """Does sleeping past the wall clock, a fork bomb, memfd memory or a flood of output stop the notebook, with a
+    reason on each lost cell and in the student's feedback?"""
     cells = cc.autograded(graded, f"z-{kind}")
-    reason = cc.CUT_OFF[kind]
+    reason = ca.CUT_OFF[kind]
     assert "add: correct" in _text(cells["test_add"])
     assert f"stopped: {reason}" in _text(cells["square"]).splitlines()
     for lost in ("test_square", "test_both"):
         assert _text(cells[lost]) == f"stopped: {reason}; this cell did not run"
+    assert html.escape(f"stopped: {reason}", quote=False) in _feedback_page(graded, f"z-{kind}")
 
 
-def test_output_is_cut_at_the_byte_limit(graded):
-    """Is a notebook that prints 5 MB kept under the 1,000,000-byte output limit?"""
-    path = graded / "autograded" / "z-flood" / cc.ASSIGNMENT / f"{cc.ASSIGNMENT}.ipynb"
-    assert path.stat().st_size < 1_100_000
-    assert "x" * 1000 in path.read_text()  # what fitted is kept, so the student sees where it was cut
+def _feedback_page(course, student: str) -> str:
+    pages = list((course / "feedback" / student).rglob("*.html"))
+    assert len(pages) == 1, pages
+    return pages[0].read_text()
+
+
+@pytest.mark.parametrize("kind", sorted(ca.floods()))
+def test_output_is_cut_at_the_byte_limit(graded, kind):
+    """Is a notebook that floods its output (text, JSON numbers and keys, images, HTML, many small outputs, display
+    updates) kept within the output limit, counted in the bytes the graded notebook really holds?"""
+    honest = _autograded_bytes(graded, "ann")
+    assert _autograded_bytes(graded, f"z-{kind}") <= honest + ca.FLOOD + 1_000  # + the stop lines
+
+
+def _autograded_bytes(course, student: str) -> int:
+    return (course / "autograded" / student / cc.ASSIGNMENT / f"{cc.ASSIGNMENT}.ipynb").stat().st_size
+
+
+def test_a_cut_stream_keeps_what_fitted(graded):
+    """Does a student who printed megabytes see where their output was cut?"""
+    assert "x" * 1000 in _text(cc.autograded(graded, "z-flood")["square"])
 
 
 def test_nothing_outside_the_submission_reaches_any_output(graded):
@@ -184,11 +207,20 @@ def test_nothing_outside_the_submission_reaches_any_output(graded):
         assert f"'{name}'" not in tree  # ...and none of the course around it
 
 
-def test_kernel_runs_as_an_unprivileged_user(graded):
-    """Does student code run with a uid and gid that are not root, and no extra groups?"""
-    line = next(ln for ln in _text(cc.autograded(graded, "z-whoami")["square"]).splitlines() if ln.startswith("uid"))
+def test_kernel_runs_as_an_unprivileged_user_in_namespaces_of_its_own(graded):
+    """Does student code run with no root uid, gid or extra groups, in its own mount, PID, network, IPC and (for an
+    ordinary grader, whose uid it keeps) user namespace?"""
+    said = _text(cc.autograded(graded, "z-whoami")["square"])
+    line = next(ln for ln in said.splitlines() if ln.startswith("uid"))
     _, uid, _, gid, _, groups = line.split(" ", 5)
     assert int(uid) != 0 and int(gid) != 0 and groups == "[]", line
+    if os.geteuid() == 0:
+        assert int(uid) != os.geteuid()  # as root, a uid of the box's own
+    namespaces = dict(ln.split(" ", 1) for ln in said.splitlines() if ln.startswith("ns:"))
+    ours = {f"ns:{name}": os.readlink(f"/proc/self/ns/{name}") for name in ("mnt", "pid", "net", "ipc", "uts", "user")}
+    different = {name for name, link in ours.items() if namespaces[name] != link}
+    assert {"ns:mnt", "ns:pid", "ns:net", "ns:ipc", "ns:uts"} <= different
+    assert "ns:user" in different or os.geteuid() == 0  # root runs bubblewrap without a user namespace
 
 
 def test_no_kernel_reached_the_network(plain, parallel, listener):
@@ -200,14 +232,14 @@ def test_coursekit_grade_reports_who_was_stopped(parallel):
     """Does `coursekit grade` grade every submission and list the stopped ones with their reason?"""
     _, report = parallel
     assert report.ok and len(report.graded) == len(HONEST) + len(ATTACKERS), report.summary()
-    assert report.stopped == {f"z-{k}": why for k, why in cc.CUT_OFF.items()}
-    assert f"stopped: z-sleep: {cc.CUT_OFF['sleep']}" in report.summary()
+    assert report.stopped == {f"z-{k}": why for k, why in ca.CUT_OFF.items()}
+    assert f"stopped: z-sleep: {ca.CUT_OFF['sleep']}" in report.summary()
 
 
 def test_nbgrader_logs_who_was_stopped(plain):
     """Does plain `nbgrader autograde` say in its log which submission a limit stopped, and why?"""
     _, stderr = plain
-    assert f"z-sleep: stopped: {cc.CUT_OFF['sleep']}" in stderr
+    assert f"z-sleep: stopped: {ca.CUT_OFF['sleep']}" in stderr
     assert "NOT isolated" not in stderr
 
 
@@ -234,4 +266,4 @@ def test_without_bubblewrap_grading_runs_and_says_so_once(tmp_path, listener):
     warned = [ln for ln in done.stderr.splitlines() if "NOT isolated" in ln]
     assert len(warned) == 1 and "apt-get install bubblewrap" in warned[0], done.stderr[-3000:]
     assert {s: sum(a for a, _ in c.values()) for s, c in cc.scores(root).items()} == {"ann": 4, "bob": 4, "z-flood": 2}
-    assert f"stopped: {cc.CUT_OFF['flood']}" in _text(cc.autograded(root, "z-flood")["square"]).splitlines()
+    assert f"stopped: {ca.CUT_OFF['flood']}" in _text(cc.autograded(root, "z-flood")["square"]).splitlines()

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+import coursekit
 from coursekit.grading.parallel import kernels
-from coursekit.grading.sandbox.bwrap import isolation
+from coursekit.grading.sandbox import cgroups
+from coursekit.grading.sandbox.bwrap import SOCKETS, isolation
 from coursekit.grading.sandbox.execute import SandboxedExecute
 from coursekit.grading.sandbox.kernel import new_manager
 from coursekit.grading.sandbox.limits import Limits
+from coursekit.grading.sandbox.notebook_bytes import output_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -85,7 +94,8 @@ async def _started_kernel():
 
 
 def test_kernel_process_is_unprivileged_as_seen_from_the_host():
-    """Seen from outside the sandbox, is the kernel process a non-root uid, without capabilities or new privileges?"""
+    """Seen from outside the sandbox, is the kernel process a non-root uid (as root: the box's own; else the grader's,
+    in a user namespace of its own), without capabilities or new privileges, its sockets inside the sandbox?"""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
@@ -98,8 +108,15 @@ def test_kernel_process_is_unprivileged_as_seen_from_the_host():
             assert len(kernel) == 1, "no ipykernel process under the sandbox"
             status = _status(kernel[0])
             assert all(int(uid) != 0 for uid in status["Uid"]) and all(int(gid) != 0 for gid in status["Gid"])
-            assert status["CapEff"] == ["0000000000000000"] and status["NoNewPrivs"] == ["1"]
-            assert km.transport == "ipc" and Path(km.ip).parent == km.box.ipc
+            if os.geteuid() == 0:
+                assert {int(uid) for uid in status["Uid"]} == {km.box.uid}
+            else:
+                assert os.readlink(f"/proc/{kernel[0]}/ns/user") != os.readlink("/proc/self/ns/user")
+            for caps in ("CapEff", "CapPrm", "CapInh", "CapAmb"):
+                assert status[caps] == ["0000000000000000"], caps
+            assert status["NoNewPrivs"] == ["1"]
+            assert km.transport == "ipc" and km.ip.startswith(SOCKETS + "/") and km.sandbox_root
+            assert os.listdir(km.box.ipc) == ["kernel.json"]  # nothing the kernel made is on the grader's disk
         finally:
             loop_thread.submit(asyncio.run, km.shutdown_kernel(now=True)).result()
     assert not km.box.root.exists()  # shutting down removed the box
@@ -164,18 +181,97 @@ def test_wall_clock_counts_the_whole_notebook(submission):
 
 
 def test_output_limit_counts_bytes_across_cells(submission):
-    """Are small prints stopped once their bytes add up past the limit, keeping what fitted?"""
-    said, _ = run(submission, *["print('é' * 300)"] * 4, output_bytes=1500)  # 601 bytes each
+    """Are small prints stopped once the bytes they add to the notebook add up past the limit, keeping what fitted?"""
+    nb, _ = _run_nb(submission, *["print('é' * 300)"] * 4, output_bytes=1800)  # 600 bytes of text, and JSON
+    said = [_said(c) for c in nb.cells]
     assert said[0] == "é" * 300 + "\n" and said[1] == said[0]
-    assert said[2] == "é" * 149 + "stopped: the notebook printed more than 1,500 bytes of output"
-    assert said[3] == "stopped: the notebook printed more than 1,500 bytes of output; this cell did not run"
+    cut = said[2].removesuffix("stopped: the notebook printed more than 1,800 bytes of output")
+    assert cut != said[2] and 0 < len(cut) < 300 and set(cut) == {"é"}
+    assert said[3] == "stopped: the notebook printed more than 1,800 bytes of output; this cell did not run"
+    stops = [o for c in nb.cells for o in c.outputs if o.get("ename") == "NotebookStopped"]
+    assert _output_bytes(nb) <= 1800 + sum(output_bytes(o) for o in stops)  # and the two stop lines we add
 
 
-def test_disk_limit_refuses_a_large_file(submission):
-    """Is a file larger than disk_mb refused, in the submission's folder and in /tmp?"""
-    big = "b'0' * (3 * 1024 * 1024)"
-    said, _ = run(submission, f"open('big', 'wb').write({big})", f"open('/tmp/big', 'wb').write({big})", disk_mb=2)
-    assert "File too large" in said[0] and "File too large" in said[1]
+def _run_nb(folder: Path, *sources: str, **traits):
+    pp = SandboxedExecute(**{"wall_seconds": 30, "memory_mb": 1024, **traits})
+    return pp.preprocess(notebook(*sources), {"metadata": {"path": str(folder)}})
+
+
+def _output_bytes(nb) -> int:
+    """What the outputs add to the notebook's file, as nbformat writes it."""
+    bare = nbformat.from_dict(nb)
+    for cell in bare.cells:
+        cell.outputs = []
+    return len(nbformat.writes(nb).encode()) - len(nbformat.writes(bare).encode())
+
+
+WRITES = """import os
+def attempt(path, mb):
+    try:
+        with open(path, 'wb') as f:
+            f.write(b'x' * (mb << 20))
+        return 'ok'
+    except OSError as e:
+        return e.strerror
+"""
+
+
+def test_only_one_capped_space_is_writable(submission):
+    """Is nothing writable but the notebook's folder, /tmp and /dev/shm, and do these three share one size?"""
+    elsewhere = ["/x", "/dev/x", "/etc/x", "/usr/x", "/run/x", "/proc/x", "/run/kernel.json", "/dev/null/x"]
+    said, _ = run(
+        submission,
+        WRITES,
+        f"print([attempt(p, 0) for p in {elsewhere!r}])",
+        "print(attempt('a', 6), attempt('/tmp/b', 6), attempt('/dev/shm/c', 6))",
+        "os.remove('a'), os.remove('/tmp/b'), os.remove('/dev/shm/c')\nprint(attempt('d', 20))",
+        disk_mb=16,
+    )
+    assert "ok" not in said[1], said[1]  # read-only file system, or no permission
+    assert said[2] == "ok ok No space left on device\n"  # 12 of 16 MB used: the third does not fit
+    assert said[3] in ("File too large\n", "No space left on device\n")  # nor one file larger than the space
+
+
+MECHANISMS = ["watchdog", *(["cgroup"] if cgroups.support().parents else [])]
+MEMFD = """import os
+held = []
+for i in range(8):
+    fd = os.memfd_create(f'm{i}')
+    for _ in range(48):
+        os.write(fd, b'x' * (1 << 20))
+    held.append(fd)
+print('held', len(held))"""
+
+
+@pytest.mark.parametrize("mechanism", MECHANISMS)
+def test_memory_counts_memfd(submission, monkeypatch, mechanism):
+    """Is memory held in memfd files, which use no address space, counted: is the notebook stopped at its memory
+    limit, by the sandbox's cgroup where the grader can make one and by the watchdog where it cannot?"""
+    if mechanism == "watchdog":
+        monkeypatch.setattr(cgroups, "support", lambda: cgroups.Support(problem="the watchdog, for this test"))
+    nb, resources = _run_nb(submission, MEMFD, "print('after')", memory_mb=256, disk_mb=64)
+    reason = "the notebook used more than 256 MB of memory (shared memory and files it wrote count)"
+    assert resources["coursekit"]["stopped"] == reason
+    assert [_said(c) for c in nb.cells] == [f"stopped: {reason}", f"stopped: {reason}; this cell did not run"]
+
+
+def test_an_oversized_message_never_reaches_the_grader_memory(submission):
+    """Is one output message far larger than the output limit refused before the grader reads it into memory?"""
+    Path("/proc/self/clear_refs").write_text("5")  # the peak of our memory starts again from now
+    before = _kb("VmRSS")
+    nb, resources = _run_nb(
+        submission,
+        "from IPython.display import display\ndisplay({'application/json': {str(i): i for i in range(2_000_000)}}, "
+        "raw=True)",
+        output_bytes=100_000,
+    )
+    assert resources["coursekit"]["stopped"] == "the notebook printed more than 100,000 bytes of output"
+    assert _kb("VmHWM") - before < 100_000  # parsed, those 30 MB of JSON would take several hundred MB
+
+
+def _kb(field: str) -> int:
+    line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith(field + ":"))
+    return int(line.split()[1])
 
 
 def test_too_large_submission_runs_nothing(submission):
@@ -219,3 +315,38 @@ def test_prestarted_kernel_gets_the_submission_when_taken(tmp_path):
         kernels.release()
     assert len(boxes) == 2
     assert not [b for b in boxes if b.root.exists()]  # release() waited for the used kernels to be gone
+
+
+GRADE_HERE = """import sys
+from nbformat.v4 import new_code_cell, new_notebook
+from coursekit.grading.sandbox.execute import SandboxedExecute
+nb = new_notebook(cells=[new_code_cell("import sys, os; print(sys.prefix, os.getcwd(), os.listdir('.'))")])
+nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+nb, _ = SandboxedExecute(wall_seconds=60).preprocess(nb, {"metadata": {"path": sys.argv[1]}})
+print("".join(o.get("text", "") + "".join(o.get("traceback", [])) for o in nb.cells[0].outputs))
+"""
+
+
+def test_grading_from_a_python_under_tmp(tmp_path, submission):
+    """With the grader's Python in a virtual environment under /tmp, which the sandbox's own /tmp covers, does the
+    kernel still find it and run?"""
+    venv = Path(tempfile.mkdtemp(dir="/tmp", prefix="coursekit-venv-"))
+    venv.chmod(0o755)  # as root, the kernel runs as another uid
+    try:
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)
+        purelib = subprocess.check_output([venv / "bin" / "python", "-c", _PURELIB], text=True).strip()
+        src = Path(coursekit.__file__).resolve().parents[1]
+        (Path(purelib) / "grader.pth").write_text(f"{sysconfig.get_paths()['purelib']}\n{src}\n")
+        done = subprocess.run(
+            [venv / "bin" / "python", "-c", GRADE_HERE, str(submission)],
+            cwd=tmp_path,  # the course: never in the sandbox, nor any folder holding it
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.stdout.strip() == f"{venv} /submission ['data.csv']", done.stdout + done.stderr[-3000:]
+    finally:
+        shutil.rmtree(venv, ignore_errors=True)
+
+
+_PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"

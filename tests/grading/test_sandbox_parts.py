@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
 
 from coursekit.grading.sandbox import bwrap
-from coursekit.grading.sandbox.limits import Limits, Meter, annotate_errors, payload_bytes, stopped_output
+from coursekit.grading.sandbox.limits import Limits, Meter, annotate_errors, stopped_output
 from coursekit.grading.sandbox.workspace import Box, TooLarge, sweep_stale
 
 
@@ -22,7 +24,8 @@ def box():
 
 
 def test_copy_takes_regular_files_only(tmp_path, box):
-    """Are symlinks (to files and folders), FIFOs and notebooks left out, and nested folders copied?"""
+    """Are symlinks (to files and folders), hard links, FIFOs, sockets and notebooks left out, and nested folders
+    copied?"""
     src = tmp_path / "sub"
     (src / "data").mkdir(parents=True)
     (src / "data" / "rows.csv").write_text("1,2\n")
@@ -30,7 +33,11 @@ def test_copy_takes_regular_files_only(tmp_path, box):
     (src / "ex.ipynb").write_text("{}")  # holds the hidden tests once autograded
     (src / "passwd").symlink_to("/etc/passwd")
     (src / "up").symlink_to(tmp_path)
+    (tmp_path / "key.yaml").write_text("answer: 42")
+    os.link(tmp_path / "key.yaml", src / "key.yaml")  # the same file as one outside the submission
     os.mkfifo(src / "pipe")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(src / "sock"))
     copied = box.fill(src, limit_mb=1)
     found = sorted(str(p.relative_to(box.work)) for p in box.work.rglob("*"))
     assert found == ["answers.json", "data", "data/rows.csv"]
@@ -71,19 +78,23 @@ def test_boxes_as_root_get_distinct_uids():
 
 
 def test_launcher_closes_inherited_files_and_sets_limits(tmp_path):
-    """Does the launcher close every file it inherited and set the address-space, file-size and process limits?"""
+    """Does the launcher close every file it inherited and set the address-space, file-size, process, open-file and
+    core limits?"""
     secret = os.open(tmp_path, os.O_RDONLY)  # a folder outside any sandbox: the classic escape
+    names = ("AS", "FSIZE", "NPROC", "NOFILE", "CORE")
     probe = (
         "import os, resource; print(sorted(os.listdir('/proc/self/fd')), "
-        "[resource.getrlimit(r)[0] for r in (resource.RLIMIT_AS, resource.RLIMIT_FSIZE, resource.RLIMIT_NPROC)])"
+        f"[resource.getrlimit(getattr(resource, 'RLIMIT_' + r)) for r in {names!r}])"
     )
-    cmd = [sys.executable, "-I", "-S", "-c", bwrap.LAUNCHER, "-1", str(2**31), str(2**20), "5000", "--"]
+    spec = bwrap.rlimits(Limits(memory_mb=2048, disk_mb=1, max_processes=5000, max_open_files=100), isolated=True)
+    cmd = [sys.executable, "-I", "-S", "-c", bwrap.LAUNCHER, json.dumps({"uid": -1, "rlimits": spec}), "--"]
     try:
         done = subprocess.run([*cmd, sys.executable, "-c", probe], pass_fds=(secret,), capture_output=True, text=True)
     finally:
         os.close(secret)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"['0', '1', '2', '3'] [{2**31}, {2**20}, 5000]"  # 3: the listing's own
+    limits = [(n, n) for n in (2**31, 2**20, 5000, 100, 0)]
+    assert done.stdout.strip() == f"['0', '1', '2', '3'] {limits}"  # 3: the listing's own
 
 
 def test_python_paths_never_hold_the_course(tmp_path, monkeypatch):
@@ -127,18 +138,38 @@ def test_meter_charges_output_until_the_limit():
     meter = Meter(Limits(output_bytes=10))
     assert meter.spend(6) is None and meter.spend(6) == 4 and meter.spend(1) == 0
     assert Meter(Limits(output_bytes=0)).spend(10**9) is None  # 0 turns it off
-    assert payload_bytes("stream", {"name": "stdout", "text": "é"}) == 2
-    assert payload_bytes("display_data", {"data": {"text/plain": "ab", "image/png": "cd"}, "metadata": {}}) == 4
+
+
+@pytest.mark.parametrize(
+    ("ename", "evalue", "note"),
+    [
+        ("MemoryError", "", "(a notebook may use at most 512 MB of memory while it is graded)"),
+        ("BlockingIOError", "[Errno 11] Resource temporarily unavailable", "at most 64 processes and threads"),
+        ("RuntimeError", "can't start new thread", "at most 64 processes and threads"),
+        ("OSError", "[Errno 24] Too many open files: 'x'", "at most 512 files open at once"),
+        ("OSError", "[Errno 28] No space left on device", "write at most 256 MB in at most 20,000 files"),
+        ("OSError", "[Errno 27] File too large", "its folder, /tmp and /dev/shm together"),
+        ("ValueError", "[Errno 28] in a message the student made up", None),
+    ],
+)
+def test_refusals_name_their_limit(ename, evalue, note):
+    """Does each error a limit causes get one line naming that limit (and an unrelated error none)?"""
+    limits = Limits(memory_mb=512)
+    cell = {"outputs": [{"output_type": "error", "ename": ename, "evalue": evalue, "traceback": [ename]}]}
+    annotate_errors(cell, limits)
+    added = cell["outputs"][0]["traceback"][1:]
+    if ename == "ValueError":
+        assert added == []
+    else:
+        assert len(added) == 1 and note in added[0] and "\n" not in added[0]
 
 
 def test_reasons_read_as_one_line():
-    """Are the stop reasons and the limit notes one readable line each?"""
+    """Are the stop reasons one readable line each?"""
     limits = Limits(wall_seconds=60, output_bytes=2 * 1024 * 1024, memory_mb=512)
     assert stopped_output(limits.wall_reason(), ran=True).traceback == ["stopped: the notebook ran longer than 60 s"]
     assert limits.output_reason() == "the notebook printed more than 2 MB of output"
-    cell = {"outputs": [{"output_type": "error", "ename": "MemoryError", "evalue": "", "traceback": ["MemoryError"]}]}
-    annotate_errors(cell, limits)
-    assert cell["outputs"][0]["traceback"][-1] == "(a notebook may use at most 512 MB of memory while it is graded)"
+    assert limits.memory_reason().startswith("the notebook used more than 512 MB of memory")
 
 
 def test_warning_names_the_tool_and_how_to_get_it():

@@ -107,7 +107,7 @@ def test_formgrader_page_of_a_hostile_student(exporters, written, value):
     cell and output free of anything that runs or loads, with the written answer still shown?"""
     page = parse(_formgrade(exporters, _graded(written, value)))
     shown = with_class(page, "rendered_html")
-    assert len(shown) > 10
+    assert len(shown) >= len(QUESTIONS)  # every question's feedback at least: the page was rendered whole
     assert [d for element in shown for d in dangers(element)] == []
     assert with_class(page, "ck-written") or not written.strip()
 

@@ -22,6 +22,7 @@ from .gradebook_rows import Row, configured_db_url, gradebook_rows
 from .handin_problems import problems_of
 from .intake import ledger
 from .intake.notebook_answers import HandedNotebook, question_ids
+from .intake.quarantine import refusals
 from .quiz_notebook import quiz_of
 from .scoring.key import grade_answers, key_version, load_quiz
 
@@ -43,6 +44,7 @@ class AuditReport:
     unaudited: list[Finding] = field(default_factory=list)
     handins: list[Finding] = field(default_factory=list)  # broken hand-ins (handin_problems.py)
     pending_manual: dict[str, int] = field(default_factory=dict)  # student -> written responses to grade
+    refused: list[Finding] = field(default_factory=list)  # submissions intake refused whole (not graded)
     versions: dict[str, str] = field(default_factory=dict)  # quiz -> the bank's version the audit checked against
     scored_with: dict[str, int] = field(default_factory=dict)  # version the ledger says scored a submission -> count
 
@@ -57,8 +59,10 @@ class AuditReport:
         return self.exit_code == 0
 
     def summary(self) -> str:
+        refused = _section("Refused at intake, not graded", self.refused)
         if not self.submissions:
-            return f"audit {self.assignment}: the gradebook has no autograded submissions yet; grade them first."
+            first = f"audit {self.assignment}: the gradebook has no autograded submissions yet; grade them first."
+            return "\n".join([first, *refused])
         lines = [f"audit {self.assignment}: {self.submissions} submission(s) checked against the answers as handed in."]
         lines += self._versions()
         lines += _section("Scores that differ", self.mismatches, "every autograded score matches the handed-in answers")
@@ -68,7 +72,7 @@ class AuditReport:
         if self.pending_manual:
             total = sum(self.pending_manual.values())
             lines.append(f"Waiting for a grader: {total} written response(s) of {len(self.pending_manual)} student(s).")
-        return "\n".join(lines)
+        return "\n".join(lines + refused)
 
     def _versions(self) -> list[str]:
         """Which version of the bank the audit scored with, and whether the ledger says grading used another one."""
@@ -97,6 +101,9 @@ def audit_assignment(*, assignment: str, db_url: str | None = None) -> AuditRepo
         raise CourseError(f"{root / 'source' / assignment}: no coursekit quiz notebooks to audit for '{assignment}'.")
     rows = gradebook_rows(db_url or configured_db_url(root), assignment)
     report = AuditReport(assignment, submissions=len({r.student for r in rows}))
+    for student, last in refusals(root, assignment).items():
+        text = f"{last.get('at', '')}: {last.get('reason', '')}; its folder is in {last.get('moved_to', '')}"
+        report.refused.append(Finding(student, text))
     keys = {quiz: load_quiz(course, quiz).questions for quiz, _ in set(quizzes.values())}
     report.versions = {quiz: key_version(questions) for quiz, questions in keys.items()}
     by_student: dict[str, list[Row]] = {}

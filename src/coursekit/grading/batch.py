@@ -28,6 +28,8 @@ from traitlets.utils.importstring import import_item
 
 from . import sources
 from .intake import ledger
+from .intake.budget import Budget, budget_of
+from .intake.copying import copy_regular, to_copy
 from .intake.notebook_answers import HandedNotebook, question_ids
 from .nbgrader_steps import META, before_autograde, score_into
 from .quiz_notebook import quiz_of, rebuild
@@ -76,14 +78,18 @@ def batch_steps(converter: Autograde) -> list[str] | None:
     return middle if set(middle) <= _NOTEBOOK_ONLY else None
 
 
+class IntakeRefused(RuntimeError):
+    """A submission intake refuses (it changed after the class was decided): it is not graded at all."""
+
+
 @dataclass
 class Timings:
     """Where the time goes, summed over submissions (seconds)."""
 
-    reading: float = 0.0  # quarantine, ledger record, the handed-in notebook
+    reading: float = 0.0  # ledger record, the handed-in notebook
     scoring: float = 0.0  # parsing the answers, scoring, feedback into the notebook
     gradebook: float = 0.0  # nbgrader's gradebook: submission, grades, late penalty, commit
-    writing: float = 0.0  # the autograded notebook and the copied files
+    writing: float = 0.0  # quiz notebooks checked, the copied files and the autograded notebook
     count: int = 0
 
     def add(self, part: str, since: float) -> float:
@@ -109,6 +115,7 @@ class Batch:
     steps: list = field(default_factory=list)  # notebook-only autograde preprocessor instances
     late: AssignLatePenalties | None = None
     timings: Timings = field(default_factory=Timings)
+    budget: Budget = field(default_factory=Budget)  # the course's c.Intake.* limits
 
     @property
     def coursedir(self):
@@ -118,7 +125,7 @@ class Batch:
 def open_batch(converter: Autograde, gb: Gradebook, assignment: str, steps: list[str]) -> Batch:
     """Prepare grading ``assignment``: every notebook's sanitized base, and the steps' instances."""
     exporter = NotebookExporter(parent=converter, config=converter.config)
-    batch = Batch(converter, gb, assignment)
+    batch = Batch(converter, gb, assignment, budget=budget_of(converter.config))
     batch.steps = [import_item(s)(parent=exporter) for s in steps]
     batch.late = AssignLatePenalties(parent=exporter)
     batch.late.init_plugin()
@@ -164,8 +171,11 @@ def grade_submission(batch: Batch, student: str, notebooks: list[str]) -> None:
     src = conv._format_source(assignment, student)
     dest = conv._format_dest(assignment, student)
     t = time.perf_counter()
-    before_autograde(assignment=assignment, student=student, notebooks=notebooks)
-    _copy_files(src, dest, coursedir.ignore + ["*.ipynb"])
+    decided = before_autograde(assignment=assignment, student=student, notebooks=notebooks, budget=batch.budget)
+    for admission in decided:
+        if admission.refused:  # grade.py decided it admitted before the run: it changed since
+            raise IntakeRefused(admission.line())
+    _copy_files(src, dest, decided[0].files if decided else (), coursedir.ignore + ["*.ipynb"])
     t = batch.timings.add("writing", t)
     submission = _submission(batch, student, src)
     t = batch.timings.add("gradebook", t)
@@ -268,14 +278,14 @@ def _zero_missing(batch: Batch, submission, notebooks: list[str]) -> None:
                 grade.auto_score, grade.needs_manual_grade = 0, False
 
 
-def _copy_files(src: str, dest: str, ignore: list[str]) -> None:
-    """BaseConverter.init_assignment: the submission's other files go beside the graded notebook."""
-    for filename in utils.find_all_files(src, ignore):
-        path = os.path.join(dest, os.path.relpath(filename, src))
+def _copy_files(src: str, dest: str, files: tuple[str, ...], ignore: list[str]) -> None:
+    """BaseConverter.init_assignment: the submission's other files go beside the graded notebook. The files are
+    intake's admitted ones, listed as nbgrader's find_all_files would (in linear time) and copied without following
+    anything (intake/copying.py)."""
+    for rel in to_copy(src, files, ignore):
+        path = os.path.join(dest, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        if os.path.exists(path):
-            utils.remove(path)
-        shutil.copy(filename, path)
+        copy_regular(os.path.join(src, rel), path)
 
 
 def _copy_source_files(batch: Batch, dest: str) -> None:

@@ -33,15 +33,29 @@ def grade_assignment(
     """Autograde every submission of ``assignment`` (or only ``students``); see the module doc."""
     with nbgrader_at_course() as (_, app):
         app.coursedir.assignment_id = assignment
-        plan = _batch_plan(app, assignment, force)
-        if plan is None:
-            options = {"workers": workers, "scheduler": scheduler, "students": students, "progress": progress}
+        refused, left = _intake(app, assignment, students)
+        if not left:
+            report = GradeReport(assignment)
+        elif (plan := _batch_plan(app, assignment, force)) is None:
+            options = {"workers": workers, "scheduler": scheduler, "students": left, "progress": progress}
             report = parallel.grade_assignment(assignment=assignment, force=force, **options)
         else:
-            report = _run_batch(app, assignment, plan, students, progress=progress)
+            report = _run_batch(app, assignment, plan, left, progress=progress)
+        report.failed.update(refused)
         summaries = (score_summary(app.coursedir.db_url, assignment), handin_summary(app.coursedir.root, assignment))
         report.scores = "\n".join(part for part in summaries if part)
         return report
+
+
+def _intake(app, assignment: str, students: list[str] | None) -> tuple[dict[str, str], list[str]]:
+    """(student -> why refused, the students left to grade): intake decides the whole class before anyone is graded,
+    so a refused submission is never half processed, and nbgrader never reads inside one (intake/gate.py)."""
+    from .intake.gate import admit_class
+    from .submissions import submissions
+
+    todo = submissions(app.coursedir, assignment, students)
+    refused = admit_class(coursedir=app.coursedir, assignment=assignment, students=todo, config=app.config)
+    return refused, [s for s in todo if s not in refused]
 
 
 def _batch_plan(app, assignment: str, force: bool):

@@ -4,8 +4,10 @@ The course's ``nbgrader_config.py`` plugs these into nbgrader's configurable lis
 ``converters/autograde.py``: ``sanitize_preprocessors``, ``autograde_preprocessors``, and the
 converters' ``pre_convert_hook`` / ``post_convert_hook``):
 
-* ``before_autograde`` (hook): moves symlinks and special files out of each submission before nbgrader
-  copies it, and puts the released notebook in place of a quiz notebook nbgrader could not even read;
+* ``intake.gate.IntakeFirst`` (the converter's exporter class): decides each submission (intake/admit.py) right
+  after nbgrader lists the submissions and before it reads anything inside one;
+* ``before_autograde`` (hook): intake's second look, and the released notebook in place of a quiz notebook
+  nbgrader could not even read;
 * ``QuizSubmission`` (first sanitize step): records the answers file in the ledger and rebuilds a
   quiz notebook from its source (``quiz_notebook.py``);
 * ``QuizScores`` (first autograde step, in place of a kernel): scores the recorded answers with the
@@ -18,6 +20,7 @@ converters' ``pre_convert_hook`` / ``post_convert_hook``):
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +32,10 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from . import sources
 from .handin_problems import problems_of
 from .intake import ledger
+from .intake.admit import Admission
+from .intake.budget import Budget, budget_of
+from .intake.gate import decide, take_decision
 from .intake.notebook_answers import HandedNotebook, question_ids
-from .intake.quarantine import quarantine_submission
 from .quiz_notebook import META, fill, quiz_of, rebuild, submission_notes
 from .scoring.key import grade_answers, unknown_ids
 
@@ -124,17 +129,46 @@ def score_into(nb: NotebookNode, key: sources.Key, entry: ledger.Entry, ignored:
     return scores
 
 
-def before_autograde(*, assignment: str, student: str, notebooks: list[str], **_) -> None:
-    """``Autograde.pre_convert_hook``: made safe to copy before nbgrader copies it (see quarantine.py)."""
+def before_autograde(*, assignment: str, student: str, notebooks: list[str], budget=None, **_) -> list[Admission]:
+    """``Autograde.pre_convert_hook``: intake's decision, then unreadable quiz notebooks replaced by released ones.
+
+    The course config's ``IntakeFirst`` (intake/gate.py), or ``coursekit grade``, decided each submission before
+    nbgrader read anything in it; that decision is taken here. A course config without that line gets its decision
+    here: a refused folder's notebooks leave ``notebooks``, the very list nbgrader passes and then grades, so
+    nothing of it is graded.
+    """
+    decided = []
     for folder in sorted({Path(n).parent for n in notebooks}):
         place = _submission_place(folder)
         if place is None:
             continue
-        root, real_student, real_assignment = place
-        quarantine_submission(root, folder, real_assignment, real_student)
+        root, who, which = place
+        admission = take_decision(folder)
+        if admission is None:  # no IntakeFirst in this course's config: decide now
+            limits = budget or _configured_budget()
+            admission = decide(root=root, folder=folder, assignment=which, student=who, budget=limits)
+        decided.append(admission)
+        if admission.refused:
+            notebooks[:] = [n for n in notebooks if Path(n).parent != folder]
+            _log().error("%s/%s: %s", who, which, admission.line())
+            continue
         for path in notebooks:
             if Path(path).parent == folder:
-                sources.repair_quiz_notebook(root, Path(path), real_assignment, real_student)
+                sources.repair_quiz_notebook(root, Path(path), which, who)
+    return decided
+
+
+def _configured_budget() -> Budget:
+    """``c.Intake.*`` of the running nbgrader app (plain ``nbgrader autograde``), else the defaults."""
+    from traitlets.config import Application
+
+    return budget_of(Application.instance().config) if Application.initialized() else Budget()
+
+
+def _log():
+    from traitlets.config import Application
+
+    return Application.instance().log if Application.initialized() else logging.getLogger("coursekit.intake")
 
 
 def _submission_place(folder: Path) -> tuple[Path, str, str] | None:

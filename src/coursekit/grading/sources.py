@@ -7,7 +7,7 @@ Which notebooks are quizzes, and what their cells are, always comes from ``sourc
 from __future__ import annotations
 
 import os
-import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from ..course import find_course
 from .feedback.book_links import BookLinks, load_book_links
 from .intake.handin import read_regular
 from .intake.notebook_answers import MAX_NOTEBOOK
-from .intake.quarantine import quarantine_dir, quarantined, record
+from .intake.quarantine import move_aside, quarantined, record
 from .quiz_notebook import quiz_of
 from .scoring.key import key_version, load_quiz, show_key_setting
 
@@ -90,15 +90,24 @@ def repair_quiz_notebook(root: Path, path: Path, assignment: str, student: str) 
     why = _unreadable(path)
     if not why:
         return ""
-    moved = quarantined(root, assignment, student)
-    if os.path.lexists(path):
-        dest = quarantine_dir(root, assignment, student) / "files" / path.name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(path), str(dest))
-    moved[path.name] = {"kind": why, "replaced_by": "the released notebook"}
-    nbformat.write(source, path)
-    record(root, assignment, student, moved)
+    replaced = {"replaced_by": "the released notebook"}
+    if os.path.lexists(path):  # renamed, never replaced: an earlier one kept there stays too
+        move_aside(root, path.parent, assignment, student, [(path.name, {"kind": why, **replaced})])
+    else:  # intake moved it aside already (it was a link, a FIFO...): its record says what it was
+        moved = quarantined(root, assignment, student)
+        moved[path.name] = {"kind": why, **moved.get(path.name, {}), **replaced}
+        record(root, assignment, student, moved)
+    text = nbformat.writes(source)
+    _write_atomically(path, text if text.endswith("\n") else text + "\n")  # as nbformat.write ends it
     return why
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # O_EXCL: no link followed
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
 
 
 def _unreadable(path: Path) -> str:

@@ -84,15 +84,19 @@ def _read_file(dir_fd: int, name: str, limit: int) -> Found:
         if not stat.S_ISREG(info.st_mode):
             return Found(None, f"{name} is {kind_of(info.st_mode)}, not a regular file")
         if info.st_size > limit:
-            return Found(None, f"{name} is larger than {limit // 1024} kB")
+            return Found(None, f"{name} is larger than {_size(limit)}")
         data = _read_at_most(fd, limit + 1)
     except OSError as e:
         return Found(None, f"{name} could not be read ({e.strerror})")
     finally:
         os.close(fd)
     if len(data) > limit:  # it grew while we looked
-        return Found(None, f"{name} is larger than {limit // 1024} kB")
+        return Found(None, f"{name} is larger than {_size(limit)}")
     return Found(data)
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 1024} kB" if limit >= 1024 else f"{limit} bytes"
 
 
 def _read_at_most(fd: int, size: int) -> bytes:

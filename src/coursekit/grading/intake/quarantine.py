@@ -1,24 +1,24 @@
-"""Quarantine: symlinks and special files are moved out of a submission before nbgrader copies it.
+"""Quarantine: where intake puts what it will not let nbgrader see, and the grader's record of it. Nothing is deleted.
 
 nbgrader copies every file of a submission into ``autograded/`` (and later ``feedback/``) with
 ``shutil.copy``, which follows symlinks (a link to another student's answers, or to ``/etc/passwd``,
 is copied as that file), reads a device such as ``/dev/zero`` forever, and fails the submission on a
-FIFO. So before that copy, every entry that is not a regular file or a real folder is moved to
-``<course>/assignments/.coursekit/quarantine/<assignment>/<student>/`` and listed in ``moved.json``:
-nothing is deleted, and the grader can see what was there.
+FIFO. So intake renames (never copies) into ``<course>/assignments/.coursekit/quarantine/<assignment>/<student>/``:
+
+* ``files/<time>/<path>``: each entry that is not a regular file or a real folder, the rest being graded;
+* ``refused/<time>/``: a whole submission over budget (see ``admit.py``), graded not at all;
+
+and lists them in ``moved.json`` (by the path each had in the submission) and ``refused.json`` (the grader's only).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ..private_files import write_private
-from .handin import kind_of
-
-MAX_ENTRIES = 20_000  # a submission folder larger than this is not walked further
+from ..private_files import private_folder, write_private
 
 
 def quarantine_dir(root: Path, assignment: str, student: str) -> Path:
@@ -27,30 +27,59 @@ def quarantine_dir(root: Path, assignment: str, student: str) -> Path:
 
 def quarantined(root: Path, assignment: str, student: str) -> dict[str, dict]:
     """relative path -> {"kind": what it was, "target": a link's target}, for one submission ({} if none)."""
-    record = quarantine_dir(root, assignment, student) / "moved.json"
+    record_file = quarantine_dir(root, assignment, student) / "moved.json"
     try:
-        data = json.loads(record.read_text(encoding="utf-8"))
+        data = json.loads(record_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def quarantine_submission(root: Path, submission: Path, assignment: str, student: str) -> dict[str, dict]:
-    """Move the symlinks, FIFOs, sockets and devices of ``submission`` to quarantine; return what moved."""
-    submission = Path(os.path.abspath(submission))
-    odd = [submission] if os.path.islink(submission) else _odd_entries(submission)
+def move_aside(root: Path, folder: Path, assignment: str, student: str, odd: list[tuple[str, dict]]) -> dict:
+    """Rename each ``(relative path, description)`` of ``folder`` into quarantine; record and return them.
+
+    Each call moves into a new folder (``files/<time>/``) made here, so no path it moves to runs through a link
+    moved aside before (a link ``sub`` kept from an earlier hand-in must never receive a later ``sub/x``).
+    """
     if not odd:
         return {}
-    target = quarantine_dir(root, assignment, student)
     moved = quarantined(root, assignment, student)
-    for path in odd:
-        rel = "." if path == submission else str(path.relative_to(submission))
-        moved[rel] = _describe(path)
-        dest = target / "files" / rel.replace("..", "__")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(path), str(dest))  # a rename: links and FIFOs move as themselves
+    batch = _rename_target(quarantine_dir(root, assignment, student) / "files" / _stamp())
+    for rel, what in odd:
+        _rename(Path(folder) / rel, batch / rel)
+        moved[rel] = what
     record(root, assignment, student, moved)
-    return moved
+    return dict(odd)
+
+
+def refuse_whole(root: Path, folder: Path, assignment: str, student: str, reason: str) -> Path:
+    """Rename the whole submission ``folder`` into quarantine (``refused/<time>``); record why; return where."""
+    now = datetime.now(UTC)
+    dest = _rename(Path(folder), quarantine_dir(root, assignment, student) / "refused" / _stamp(now))
+    where = str(dest.relative_to(root))
+    entry = {"reason": reason, "moved_to": where, "at": now.isoformat(timespec="seconds")}
+    history = [*_refusals_of(root, assignment, student), entry]
+    write_private(quarantine_dir(root, assignment, student) / "refused.json", json.dumps(history, indent=1))
+    return dest
+
+
+def _refusals_of(root: Path, assignment: str, student: str) -> list[dict]:
+    try:
+        data = json.loads((quarantine_dir(root, assignment, student) / "refused.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
+
+
+def refusals(root: Path, assignment: str) -> dict[str, dict]:
+    """student -> the record of their last refused submission of ``assignment`` (reason, moved_to, at)."""
+    folder = Path(root) / ".coursekit" / "quarantine" / assignment
+    found = {}
+    for student in sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []:
+        history = _refusals_of(root, assignment, student)
+        if history:
+            found[student] = history[-1]
+    return found
 
 
 def record(root: Path, assignment: str, student: str, moved: dict[str, dict]) -> None:
@@ -58,27 +87,24 @@ def record(root: Path, assignment: str, student: str, moved: dict[str, dict]) ->
     write_private(quarantine_dir(root, assignment, student) / "moved.json", json.dumps(moved, indent=1, sort_keys=True))
 
 
-def _odd_entries(folder: Path) -> list[Path]:
-    """Entries under ``folder`` that are neither regular files nor real folders (never following links)."""
-    odd, todo, seen = [], [folder], 0
-    while todo and seen < MAX_ENTRIES:
-        try:
-            entries = list(os.scandir(todo.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            seen += 1
-            if entry.is_dir(follow_symlinks=False):
-                todo.append(Path(entry.path))
-            elif not entry.is_file(follow_symlinks=False):
-                odd.append(Path(entry.path))
-    return odd
+def _stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _describe(path: Path) -> dict:
-    if os.path.islink(path):
-        return {"kind": "a symbolic link", "target": os.readlink(path)[:300]}
-    return {"kind": kind_of(os.lstat(path).st_mode)}
+def _rename_target(dest: Path) -> Path:
+    """``dest``, or ``dest~1``, ``dest~2``...: the first name not taken (nothing is ever replaced)."""
+    private_folder(dest.parent)
+    target, n = dest, 1
+    while os.path.lexists(target):
+        target, n = dest.with_name(f"{dest.name}~{n}"), n + 1
+    return target
+
+
+def _rename(source: Path, dest: Path) -> Path:
+    """A rename, so a link or a FIFO moves as itself (never read), to ``dest`` or the first free name beside it."""
+    target = _rename_target(dest)
+    os.rename(source, target)
+    return target
 
 
 def said(moved: dict) -> str:

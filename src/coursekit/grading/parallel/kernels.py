@@ -12,8 +12,8 @@ is not known yet: it starts in an empty folder and, before the notebook runs, a 
 execution (no output, no execution count) moves it there and resets IPython's ``_dh``.
 The first notebook of each worker gets a kernel started directly in its folder.
 
-A sandboxed kernel (SandboxedExecute, see sandbox.py) is started the same way, ahead of need, in
-a new box whose ``work/`` folder is still empty: SandboxedExecute copies the submission into it
+A sandboxed kernel (SandboxedExecute, see sandbox/) is started the same way, ahead of need, in
+a new box whose working folder is still empty: SandboxedExecute copies the submission into it
 when the kernel is taken, so nothing needs moving. A notebook already scored without a kernel
 takes none.
 """

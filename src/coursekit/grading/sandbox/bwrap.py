@@ -2,9 +2,10 @@
 
 Inside the sandbox the kernel sees: a read-only /usr (and /bin, /lib...), a few files of /etc,
 the Python it runs on (prefixes and sys.path, read-only, never a folder holding the course), a
-private /proc, a minimal /dev, a small private /tmp, its sockets folder, and its own copy of the
-submission at ``/submission``. It has no network (its own empty network namespace), its own PID
-namespace (everything it started dies with it) and a clean environment.
+private /proc, a minimal read-only /dev, its connection file (read-only), and one size-capped
+scratch space (``_launcher.py``) holding its own copy of the submission at ``/submission``, /tmp,
+/dev/shm and its sockets. Everything else is read-only. It has no network (its own empty network
+namespace), its own PID namespace (everything it started dies with it) and a clean environment.
 
 As root, bubblewrap runs privileged (no user namespace) so it can reach a Python under a private
 folder such as /root; the launcher then drops to the box's own uid before the kernel starts. As
@@ -14,6 +15,7 @@ any other user it runs in a user namespace with that user's uid.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -25,6 +27,9 @@ from .limits import MB, Limits
 from .workspace import Box
 
 INSIDE = "/submission"  # where the kernel finds its copy of the submission
+SOCKETS = "/run/coursekit"  # where the kernel binds its Unix sockets (in the scratch space)
+CONNECTION = "/run/kernel.json"  # where the kernel reads its connection file (read-only)
+DEVICES = ("null", "zero", "full", "random", "urandom", "tty")  # what bubblewrap's --dev offers
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC = (
     "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "alternatives", "nsswitch.conf",
@@ -86,16 +91,35 @@ def _probe(iso: Isolation) -> str:
 def command(iso: Isolation, box: Box, kernel_cmd: list[str], limits: Limits, *, env: dict, forbidden) -> list[str]:
     """The full command that starts ``kernel_cmd`` in ``box`` under ``limits``, with exactly ``env``."""
     isolated = iso.tool is not None
-    uid = box.uid if isolated and iso.privileged else -1
-    # The process limit needs the sandbox: without it, it would count every process of the grading user.
-    processes = limits.max_processes if isolated else 0
-    launcher = [
-        sys.executable, "-I", "-S", "-c", LAUNCHER, str(uid), str(limits.memory_mb * MB),
-        str(limits.disk_mb * MB), str(processes), "--", *kernel_cmd,
-    ]  # fmt: skip
+    python = python_paths(forbidden) if isolated else []
+    spec = {
+        "uid": box.uid if isolated and iso.privileged else -1,
+        "rlimits": rlimits(limits, isolated=isolated),
+        "scratch": scratch(limits, python) if isolated else None,
+    }
+    if isolated:  # the kernel finds its connection file where the sandbox shows it
+        kernel_cmd = [CONNECTION if arg == str(box.connection) else arg for arg in kernel_cmd]
+    launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, json.dumps(spec), "--", *kernel_cmd]
     if not isolated:
         return launcher
-    return [iso.tool, *_namespaces(iso), *_mounts(box, limits, forbidden), *_env_args(env), "--", *launcher]
+    return [iso.tool, *_namespaces(iso), *_mounts(box, python), *_env_args(env), "--", *launcher]
+
+
+def rlimits(limits: Limits, *, isolated: bool) -> dict[str, int]:
+    """The launcher's resource limits; 0 in ``limits`` leaves one unset."""
+    found = {"CORE": 0, "AS": limits.memory_mb * MB, "FSIZE": limits.disk_mb * MB, "NOFILE": limits.max_open_files}
+    # The process limit needs the sandbox: without it, it would count every process of the grading user.
+    found["NPROC"] = limits.max_processes if isolated else 0
+    return {name: value for name, value in found.items() if value or name == "CORE"}
+
+
+def scratch(limits: Limits, python: list[str]) -> dict:
+    """The one tmpfs everything the kernel can write lives in, where its folders appear, and which of the Python's
+    folders those would hide."""
+    size = max(limits.disk_mb, 16) * MB if limits.disk_mb else 0  # 0: tmpfs's own default, half the memory
+    binds = {"work": INSIDE, "tmp": "/tmp", "shm": "/dev/shm", "ipc": SOCKETS}
+    keep = [p for p in python if _under(p, binds.values())]
+    return {"at": INSIDE, "size": size, "inodes": limits.max_files or 0, "binds": binds, "keep": keep}
 
 
 def kernel_env(iso: Isolation, box: Box, given: dict) -> dict:
@@ -118,20 +142,32 @@ def kernel_env(iso: Isolation, box: Box, given: dict) -> dict:
 def _namespaces(iso: Isolation) -> list[str]:
     args = ["--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc"]
     args += ["--unshare-uts", "--hostname", "sandbox", "--unshare-cgroup-try"]
+    args += ["--cap-add", "CAP_SYS_ADMIN"]  # for the launcher's mounts, in the sandbox's own namespaces; then gone
     if iso.privileged:
         return [*args, "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]  # for the launcher's drop, then gone
     return [*args, "--unshare-user"]
 
 
-def _mounts(box: Box, limits: Limits, forbidden) -> list[str]:
-    args = _system_mounts()
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--perms", "1777", "--size", str(max(limits.disk_mb, 16) * MB), "--tmpfs", "/tmp"]
+def _mounts(box: Box, python: list[str]) -> list[str]:
+    args = [*_system_mounts(), "--proc", "/proc", *_devices()]
     made: set[str] = set()
-    for path in python_paths(forbidden):
+    for path in python:
         args += [*_parents(path, made), "--ro-bind", path, path]
-    args += [*_parents(str(box.ipc), made), "--bind", str(box.ipc), str(box.ipc)]
-    return [*args, "--bind", str(box.work), INSIDE, "--chdir", INSIDE]
+    args += ["--ro-bind", str(box.connection), CONNECTION] if box.connection.exists() else []
+    args += ["--dir", "/tmp", "--dir", SOCKETS, "--dir", INSIDE, "--chdir", INSIDE]  # the launcher mounts on these
+    # Last: nothing but the scratch space is writable (as any user but root, bubblewrap's own / and /dev would be).
+    return [*args, "--remount-ro", "/dev", "--remount-ro", "/"]
+
+
+def _devices() -> list[str]:
+    """A /dev like bubblewrap's --dev, without its devpts (whose mount keeps the launcher from mounting, as any
+    user but root) and with an empty /dev/shm for the launcher to mount on."""
+    args = ["--perms", "0755", "--size", str(MB), "--tmpfs", "/dev"]
+    for node in DEVICES:
+        args += ["--dev-bind", f"/dev/{node}", f"/dev/{node}"]
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        args += ["--symlink", f"/proc/self/fd/{fd}", f"/dev/{name}"]
+    return [*args, "--symlink", "/proc/self/fd", "/dev/fd", "--dir", "/dev/shm"]
 
 
 def _system_mounts() -> list[str]:
@@ -141,6 +177,16 @@ def _system_mounts() -> list[str]:
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
+    args += [
+        "--perms",
+        "0755",
+        "--dir",
+        "/etc",
+        "--perms",
+        "0755",
+        "--dir",
+        "/run",
+    ]  # else binding a file makes them 0700
     for name in ETC:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     return args

@@ -24,8 +24,10 @@ class Limits:
     memory_mb: int = 2048
     output_bytes: int = 2 * MB
     max_processes: int = 64
+    max_open_files: int = 512
     submission_mb: int = 100
     disk_mb: int = 256
+    max_files: int = 20_000
 
     def wall_reason(self) -> str:
         return f"the notebook ran longer than {self.wall_seconds:g} s"
@@ -36,11 +38,23 @@ class Limits:
     def submission_reason(self, why: str) -> str:
         return f"the submission is too large to grade ({why}; at most {self.submission_mb} MB is copied)"
 
+    def memory_reason(self) -> str:
+        return f"the notebook used more than {self.memory_mb} MB of memory (shared memory and files it wrote count)"
+
     def memory_note(self) -> str:
         return f"(a notebook may use at most {self.memory_mb} MB of memory while it is graded)"
 
     def processes_note(self) -> str:
         return f"(a notebook may run at most {self.max_processes} processes and threads while it is graded)"
+
+    def open_files_note(self) -> str:
+        return f"(a notebook may keep at most {self.max_open_files} files open at once while it is graded)"
+
+    def disk_note(self) -> str:
+        return (
+            f"(a notebook may write at most {self.disk_mb} MB in at most {self.max_files:,} files and folders while "
+            "it is graded: its folder, /tmp and /dev/shm together)"
+        )
 
 
 def _size(n: int) -> str:
@@ -81,28 +95,6 @@ class Meter:
         return fit
 
 
-def payload_bytes(msg_type: str, content: dict) -> int:
-    """Bytes of output a kernel message carries: a stream's text, an error's traceback, displayed data."""
-    if msg_type == "stream":
-        return _bytes(content.get("text"))
-    if msg_type == "error":
-        return _bytes([content.get("ename"), content.get("evalue"), content.get("traceback")])
-    if msg_type.startswith("comm"):
-        return _bytes(content.get("data"))
-    return _bytes(content.get("data")) + _bytes(content.get("metadata"))
-
-
-def _bytes(value) -> int:
-    """UTF-8 bytes of the strings in ``value``, at any depth."""
-    if isinstance(value, str):
-        return len(value.encode("utf-8", "surrogatepass"))
-    if isinstance(value, dict):
-        return sum(_bytes(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return sum(_bytes(v) for v in value)
-    return 0
-
-
 def stopped_output(reason: str, *, ran: bool):
     """The error output of a cell the limit stopped (``ran``) or that never ran because of it."""
     line = f"stopped: {reason}" + ("" if ran else "; this cell did not run")
@@ -116,7 +108,8 @@ def mark_not_run(cell, reason: str) -> None:
 
 
 def annotate_errors(cell, limits: Limits) -> None:
-    """Say which limit a MemoryError or a refused fork/thread came from, on the error output itself."""
+    """Say which limit a MemoryError, a refused fork or thread, a full disk or too many open files came from, on
+    the error output itself."""
     for out in cell.get("outputs", []):
         if out.get("output_type") != "error":
             continue
@@ -125,10 +118,20 @@ def annotate_errors(cell, limits: Limits) -> None:
             out.setdefault("traceback", []).append(note)
 
 
+NOTES = {  # errno in an OSError's text -> the limit that refused it, and the setting that turns it off
+    "[Errno 12]": ("memory_note", "memory_mb"),  # ENOMEM: the sandbox's cgroup refused a page
+    "[Errno 24]": ("open_files_note", "max_open_files"),  # EMFILE
+    "[Errno 27]": ("disk_note", "disk_mb"),  # EFBIG: a file larger than the whole space
+    "[Errno 28]": ("disk_note", "disk_mb"),  # ENOSPC: the space, or its count of files, is full
+}
+
+
 def _note_for(ename: str, evalue: str, limits: Limits) -> str | None:
-    if ename == "MemoryError" and limits.memory_mb:
-        return limits.memory_note()
-    refused = (ename == "BlockingIOError" and "Errno 11" in evalue) or "can't start new thread" in evalue
-    if refused and limits.max_processes:
-        return limits.processes_note()
+    if ename == "MemoryError":
+        return limits.memory_note() if limits.memory_mb else None
+    if "can't start new thread" in evalue or (ename == "BlockingIOError" and "[Errno 11]" in evalue):
+        return limits.processes_note() if limits.max_processes else None
+    for errno, (note, setting) in NOTES.items():
+        if ename == "OSError" and errno in evalue and getattr(limits, setting):
+            return getattr(limits, note)()
     return None

@@ -1,19 +1,22 @@
-"""A grading kernel's throwaway folder: its sockets, its own copy of one submission, and (as root) its own uid.
+"""A grading kernel's throwaway folder on the grader's side, its own copy of one submission, and (as root) its uid.
 
-Layout of ``<tmp>/coursekit-sandbox-<id>/``: ``ipc/`` holds the kernel's Unix sockets and connection
-file, ``work/`` is the kernel's working folder (a copy of the submission), ``home/`` its HOME when
-there is no sandbox tool, ``kernel.log`` what the kernel printed outside any cell, ``owner`` the
-grading process. Nothing is ever copied back; ``remove()`` deletes it all, and ``sweep_stale()``
-the boxes of a grader that was killed.
+Layout of ``<tmp>/coursekit-sandbox-<id>/``: ``ipc/`` holds the kernel's connection file (and, without
+a sandbox, its Unix sockets), ``work/`` the kernel's working folder when there is no sandbox (in one,
+the copy goes into the sandbox's own scratch space instead), ``home/`` its HOME when there is no
+sandbox, ``kernel.log`` what the kernel printed outside any cell, ``owner`` the grading process.
+Nothing is ever copied back; ``remove()`` deletes it all, and ``sweep_stale()`` the boxes of a
+grader that was killed.
 
 As root, every folder gets a uid of its own from ``UID_RANGE`` (the folder's name claims it, atomically),
 so the process limit counts this kernel's processes only. The copy takes regular files only: it never
-follows a symlink, skips FIFOs, devices and sockets, and stops at ``Limits.submission_mb``. Notebooks
-are left out: the autograded ``.ipynb`` holds the hidden tests of cells that have not run yet.
+follows a symlink, refuses hard links (a second name of a file that may live outside the submission),
+FIFOs, devices and sockets, and stops at ``Limits.submission_mb``. Notebooks are left out: the
+autograded ``.ipynb`` holds the hidden tests of cells that have not run yet.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import shutil
@@ -21,6 +24,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from . import cgroups
 from .limits import MB
 
 UID_RANGE = (2_100_000_000, 2_100_065_536)  # unlikely to belong to anyone; never written to /etc/passwd
@@ -38,6 +42,7 @@ class Box:
         self.root, self.uid = root, uid  # uid -1: the kernel keeps the grader's own uid (not root)
         self.ipc, self.work, self.home = root / "ipc", root / "work", root / "home"
         self.log = root / "kernel.log"
+        self.connection = self.ipc / "kernel.json"
 
     @classmethod
     def create(cls) -> Box:
@@ -56,10 +61,15 @@ class Box:
         """Let the kernel read a file the grader wrote for it (its connection file)."""
         self._own(Path(path))
 
-    def fill(self, source: Path, limit_mb: int) -> int:
-        """Copy ``source`` (the submission's folder) into ``work/``; returns the bytes copied."""
+    def fill(self, source: Path, limit_mb: int, dest: Path | None = None) -> int:
+        """Copy ``source`` (the submission's folder) into ``dest`` (default ``work/``); returns the bytes copied."""
         budget = _Budget(limit_mb * MB if limit_mb else None)
-        _copy_tree(Path(source), self.work, budget, self._own, depth=0)
+        try:
+            _copy_tree(Path(source), dest or self.work, budget, self._own, depth=0)
+        except OSError as e:
+            if e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+                raise TooLarge("its files do not fit in the space the notebook may write") from None
+            raise
         return budget.used
 
     def last_log_line(self) -> str:
@@ -115,9 +125,9 @@ def _identity(pid: int) -> str:
 
 
 def sweep_stale() -> int:
-    """Remove the boxes of graders that died without cleaning up (a killed worker); returns how many."""
-    swept = 0
-    for root in Path(tempfile.gettempdir()).glob("coursekit-sandbox-*"):
+    """Remove the boxes (and cgroups) of graders that died without cleaning up (a killed worker); returns how many."""
+    swept, tmp = 0, Path(tempfile.gettempdir())
+    for root in tmp.glob("coursekit-sandbox-*"):
         try:
             owner = (root / "owner").read_text()
         except OSError:
@@ -125,7 +135,7 @@ def sweep_stale() -> int:
         if owner and _identity(int(owner.split()[0])) != owner:
             shutil.rmtree(root, ignore_errors=True)
             swept += 1
-    return swept
+    return swept + cgroups.sweep_stale(tmp)
 
 
 class _Budget:
@@ -148,21 +158,26 @@ def _copy_tree(src: Path, dest: Path, budget: _Budget, own, *, depth: int) -> No
         raise TooLarge(f"its folders are nested more than {MAX_DEPTH} deep")
     with os.scandir(src) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            mode = entry.stat(follow_symlinks=False).st_mode
-            if stat.S_ISDIR(mode):
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(st.st_mode):
                 (dest / entry.name).mkdir(mode=0o755)
                 own(dest / entry.name)
                 _copy_tree(Path(entry.path), dest / entry.name, budget, own, depth=depth + 1)
-            elif stat.S_ISREG(mode) and not entry.name.endswith(".ipynb"):
+            elif _plain_file(st) and not entry.name.endswith(".ipynb"):
                 _copy_file(entry.path, dest / entry.name, budget)
                 own(dest / entry.name)
 
 
+def _plain_file(st: os.stat_result) -> bool:
+    """A regular file with one name: not a symlink, FIFO, device or socket, nor a hard link."""
+    return stat.S_ISREG(st.st_mode) and st.st_nlink == 1
+
+
 def _copy_file(src: str, dest: Path, budget: _Budget) -> None:
-    # O_NOFOLLOW + fstat: the file read is the regular file we looked at, never what a link points to.
+    # O_NOFOLLOW + fstat: the file read is the plain file we looked at, never what a link points to.
     fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+        if not _plain_file(os.fstat(f.fileno())):
             return
         budget.count_file()
         with open(dest, "xb") as out:
