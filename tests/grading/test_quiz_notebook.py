@@ -64,16 +64,18 @@ SOURCE = st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size
        added=st.lists(SOURCE, max_size=4), where=st.integers(0, 4))  # fmt: skip
 def test_empty_added_cells_are_not_counted_and_others_are(source, blank, added, where):
     """Are blank cells a student adds (JupyterLab's Shift+Enter in the last cell) left out of the count, every
-    other added cell counted, and the graded notebook the same either way?"""
+    other added cell (a blank one carrying outputs too) counted, and the graded notebook the same either way?"""
     student = copy.deepcopy(source)
     for kind, text in blank:
         cell = {"code": new_code_cell, "markdown": new_markdown_cell, "raw": nbformat.v4.new_raw_cell}[kind](text)
         student.cells.insert(min(where, len(student.cells)), cell)
     for text in added:
         student.cells.insert(min(where, len(student.cells)), new_code_cell(text))
+    forged = new_code_cell(" ", outputs=[nbformat.v4.new_output("display_data", {"text/plain": "answers"})])
+    student.cells.append(forged)  # blank, but with outputs (forged saved answers): worth a note
     nb, ignored = rebuild(source, student)
     words = ["".join(t) if isinstance(t, list) else t for t in added]
-    assert ignored == sum(1 for t in words if t.strip())
+    assert ignored == sum(1 for t in words if t.strip()) + 1
     assert [c.source for c in nb.cells] == [c.source for c in source.cells]
 
 

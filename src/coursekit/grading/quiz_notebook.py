@@ -59,8 +59,9 @@ def rebuild(source: NotebookNode, submitted: NotebookNode | None) -> tuple[Noteb
 
 
 def _empty(cell) -> bool:
-    """An added cell with nothing in it (JupyterLab adds one on Shift+Enter in the last cell): not worth a note."""
-    if not isinstance(cell, dict) or _grade_id(cell) is not None:
+    """An added cell with nothing in it (JupyterLab adds one on Shift+Enter in the last cell): not worth a note.
+    A blank cell that carries outputs or attachments is not empty: they may be forged saved answers."""
+    if not isinstance(cell, dict) or _grade_id(cell) is not None or cell.get("outputs") or cell.get("attachments"):
         return False
     source = cell.get("source", "")
     text = "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) else source
