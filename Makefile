@@ -61,8 +61,9 @@ course: env
 	@coursekit book --html-only
 	@echo ""
 	@echo "Done. Outputs:"
-	@echo "  book content (MyST AST):  book/_build/site/content/"
-	@echo "  book HTML (with network): book/_build/html/index.html"
+	@test -d book/_build/site/content && echo "  book content (MyST AST):  book/_build/site/content/" || true
+	@if [ -f book/_build/html/index.html ]; then echo "  book HTML site:           book/_build/html/index.html"; \
+	 else echo "  book HTML site:           not built (see step 5; Jupyter Book's output: book/_build/logs/)"; fi
 	@echo "  student releases:         assignments/release/<assignment>/"
 	@echo "  next: see README.md (instructors, students, graders) or book/instructor-guide.md"
 

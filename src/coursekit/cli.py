@@ -97,6 +97,12 @@ def _cmd_audit(args) -> int:
     return report.exit_code
 
 
+def _cmd_formgrader(args) -> int:
+    from .grading.formgrader import run_formgrader
+
+    return run_formgrader(port=args.port, lab=args.lab)
+
+
 def _cmd_answers(args) -> int:
     from .grading.review.answers import decide_group, review_answers
     from .grading.review.listing import answers_text
@@ -179,11 +185,20 @@ def _parser() -> argparse.ArgumentParser:
         "inside the course repository (or set COURSEKIT_COURSE).",
     )
     p.add_argument("--version", action="version", version=f"coursekit {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    p.set_defaults(func=_helper(p))  # `coursekit` alone: the help, not argparse's "required" error
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
     parsers = (_course_parsers, _rubrics_parser, _collect_parser, _grading_parsers, _review_parsers)
     for add in (*parsers, _report_parser, _export_parser):
         add(sub)
     return p
+
+
+def _helper(parser: argparse.ArgumentParser):
+    def show(_args) -> int:
+        parser.print_help()
+        return 0
+
+    return show
 
 
 def _course_parsers(sub) -> None:
@@ -207,12 +222,12 @@ def _course_parsers(sub) -> None:
     )
     g.add_argument("assignments", nargs="*", help="assignment names (default: all graded quizzes)")
     g.add_argument("--check", action="store_true", help="do not write; exit 1 if a file differs from bank or materials")
-    g.set_defaults(func=_cmd_generate)
+    g.set_defaults(func=_cmd_generate, names_in="assignments")
 
     r = sub.add_parser("release", help="generate student versions with nbgrader into assignments/release/")
     r.add_argument("assignments", nargs="*", help="assignment names (default: all)")
     r.add_argument("--force", action="store_true", help="overwrite an existing release")
-    r.set_defaults(func=_cmd_release)
+    r.set_defaults(func=_cmd_release, names_in="assignments")
 
 
 def _rubrics_parser(sub) -> None:
@@ -229,7 +244,7 @@ def _rubrics_parser(sub) -> None:
     ru.add_argument("assignments", nargs="*", help=f"quiz names or essay ids (default: {every})")
     ru.add_argument("--out", type=Path, metavar="DIR", help="folder for the sheets (default: assignments/rubrics)")
     ru.add_argument("--format", choices=("html", "md"), default="html", help="self-contained HTML or Markdown")
-    ru.set_defaults(func=_cmd_rubrics)
+    ru.set_defaults(func=_cmd_rubrics, names_in="assignments", kinds={"essays": True})
 
 
 COLLECT_HELP = """Place an LMS's bulk download of one assignment ("Download all submissions") in
@@ -248,13 +263,15 @@ def _collect_parser(sub) -> None:
         description=COLLECT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    co.add_argument("assignment", metavar="ASSIGNMENT")
+    co.add_argument(
+        "assignment", metavar="ASSIGNMENT", help="the assignment's name, as in assignments/source/ (e.g. treaty-years)"
+    )
     co.add_argument("zip", type=Path, metavar="ZIP", help="the zip the LMS gave you, unchanged")
     co.add_argument("--from", dest="lms", required=True, choices=("canvas", "moodle"), help="the LMS it came from")
     co.add_argument("--roster", type=Path, metavar="CSV", help="roster with LMS ids (default assignments/roster.csv)")
     co.add_argument("--worksheet", type=Path, metavar="CSV", help="Moodle: the assignment's grading worksheet CSV")
     co.add_argument("--force", action="store_true", help="replace students' folders an earlier collect wrote")
-    co.set_defaults(func=_cmd_collect)
+    co.set_defaults(func=_cmd_collect, names_in="assignment")
 
 
 def _grading_parsers(sub) -> None:
@@ -262,7 +279,9 @@ def _grading_parsers(sub) -> None:
         "grade",
         help="autograde every submission: quizzes in this process without a kernel, code notebooks on Dask workers",
     )
-    gr.add_argument("assignment")
+    gr.add_argument(
+        "assignment", metavar="ASSIGNMENT", help="the assignment's name, as in assignments/source/ (e.g. treaty-years)"
+    )
     gr.add_argument(
         "--workers", type=int, default=None, help="local worker processes (default: one per core; not with --scheduler)"
     )
@@ -271,7 +290,7 @@ def _grading_parsers(sub) -> None:
     gr.add_argument("--quiet", action="store_true", help="no progress bar")
     gr.add_argument("--force", action="store_true", help="regrade submissions that were already autograded")
     gr.add_argument("--timings", action="store_true", help="say where the time went per submission (quiz assignments)")
-    gr.set_defaults(func=_cmd_grade)
+    gr.set_defaults(func=_cmd_grade, names_in="assignment")
 
     a = sub.add_parser(
         "audit",
@@ -281,8 +300,19 @@ def _grading_parsers(sub) -> None:
         "cells. Exit status: 0 all match and every hand-in whole, 1 a score differs, 2 could not audit, "
         "3 every score matches but some hand-ins are broken (each is named).",
     )
-    a.add_argument("assignment")
-    a.set_defaults(func=_cmd_audit)
+    fg = sub.add_parser(
+        "formgrader",
+        help="open nbgrader's formgrader at this course (no JupyterHub needed); Ctrl+C stops it",
+        description="Start a Jupyter server in the course's assignments/ folder, where nbgrader reads "
+        "nbgrader_config.py (started anywhere else, formgrader shows an empty course), on 127.0.0.1 with a new "
+        "token, and print the formgrader URL to open. Manual grading, feedback and releases are then done there.",
+    )
+    fg.add_argument("--port", type=int, help="the port (default: a free one)")
+    fg.add_argument("--lab", action="store_true", help="start JupyterLab around it (default: a plain Jupyter server)")
+    fg.set_defaults(func=_cmd_formgrader)
+
+    a.add_argument("assignment", metavar="ASSIGNMENT", help="the graded assignment to audit")
+    a.set_defaults(func=_cmd_audit, names_in="assignment")
 
 
 ANSWERS_HELP = """The typed answers of a graded class (text and numeric questions), from the answers as handed in,
@@ -304,13 +334,13 @@ def _review_parsers(sub) -> None:
         description=ANSWERS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    an.add_argument("assignment")
+    an.add_argument("assignment", metavar="ASSIGNMENT", help="the graded assignment whose answers to list")
     an.add_argument("question", nargs="?", help="one question id (default: every text and numeric question)")
     an.add_argument("--all", action="store_true", help="also list the groups that get full credit")
     what = an.add_mutually_exclusive_group()
     what.add_argument("--accept", metavar="GROUP", help="add group GROUP (its number, or a text) to `accept`")
     what.add_argument("--refuse", metavar="GROUP", help="add group GROUP (its number, or a text) to `refuse`")
-    an.set_defaults(func=_cmd_answers)
+    an.set_defaults(func=_cmd_answers, names_in="assignment")
 
     rg = sub.add_parser(
         "regrade",
@@ -318,11 +348,11 @@ def _review_parsers(sub) -> None:
         description=REGRADE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    rg.add_argument("assignment")
+    rg.add_argument("assignment", metavar="ASSIGNMENT", help="the graded assignment to re-score")
     rg.add_argument("--dry-run", action="store_true", help="only show what would change; change nothing")
     rg.add_argument("--feedback", action="store_true", help="also make the out-of-date feedback pages again")
     rg.add_argument("--quiet", action="store_true", help="no progress bar")
-    rg.set_defaults(func=_cmd_regrade)
+    rg.set_defaults(func=_cmd_regrade, names_in="assignment")
 
 
 def _report_parser(sub) -> None:
@@ -339,7 +369,7 @@ def _report_parser(sub) -> None:
     rp.add_argument("--names", action="store_true", help="list students by name in the HTML (never in plots)")
     rp.add_argument("--out", type=Path, metavar="REPORTS", help="folder for the files (default assignments/reports)")
     rp.add_argument("--no-html", action="store_true", help="only the terminal table and the CSV")
-    rp.set_defaults(func=_cmd_report)
+    rp.set_defaults(func=_cmd_report, names_in="assignments")
 
 
 def _export_parser(sub) -> None:
@@ -349,7 +379,8 @@ def _export_parser(sub) -> None:
         description="Export the question bank to an LMS (one file per quiz or practice set, in "
         "assignments/exports/), or nbgrader's grades as the LMS's gradebook import CSV.",
     )
-    targets = ex.add_subparsers(dest="target", metavar="TARGET", required=True)
+    ex.set_defaults(func=_helper(ex))
+    targets = ex.add_subparsers(dest="target", metavar="TARGET")
     for target, what in (("canvas", "QTI 1.2 zips for Canvas (Classic and New Quizzes)"), ("moodle", "Moodle XML")):
         t = targets.add_parser(
             target,
@@ -364,7 +395,7 @@ def _export_parser(sub) -> None:
             help="assignment names or practice/<set> (default: every graded quiz and practice set)",
         )
         t.add_argument("--out", type=Path, metavar="DIR", help=f"folder (default assignments/exports/{target})")
-        t.set_defaults(func=_cmd_export_bank)
+        t.set_defaults(func=_cmd_export_bank, names_in="quizzes", kinds={"practice": True})
     gr = targets.add_parser(
         "grades",
         help="nbgrader's grades as a Canvas or Moodle gradebook import CSV",
@@ -375,7 +406,7 @@ def _export_parser(sub) -> None:
         "Canvas: Grades > Import, the file as written. Moodle: Grades > Import > CSV file, 'Map from' the "
         "first column to the user field named by --match-by, each assignment column to its grade item.",
     )
-    gr.add_argument("assignments", nargs="+", metavar="ASSIGNMENT")
+    gr.add_argument("assignments", nargs="+", metavar="ASSIGNMENT", help="graded assignment(s), one column each")
     gr.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the LMS to import into")
     gr.add_argument("--roster", type=Path, metavar="CSV", help="default assignments/roster.csv")
     gr.add_argument(
@@ -386,12 +417,23 @@ def _export_parser(sub) -> None:
         "sis_login_id or lms_id; default email)",
     )
     gr.add_argument("--out", type=Path, metavar="FILE", help="default assignments/exports/grades-<lms>.csv")
-    gr.set_defaults(func=_cmd_export_grades)
+    gr.set_defaults(func=_cmd_export_grades, names_in="assignments")
+
+
+def _known_names(args) -> None:
+    """One check for every command that names assignments: an unknown one is called unknown, with close names."""
+    value = getattr(args, getattr(args, "names_in", "") or "-", None)  # names_in: the argument holding them
+    names = [value] if isinstance(value, str) else list(value or [])
+    if names:
+        from .course import check_assignments, find_course
+
+        check_assignments(find_course(), names, **getattr(args, "kinds", {}))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        _known_names(args)
         return args.func(args)
     except BankError as e:
         _print_warnings(e.warnings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -48,7 +49,8 @@ def toc_files(repo) -> list[str]:
 
 def test_strict_build_is_clean(book_build, repo):
     """Does the strict, executed build succeed with no error or warning and write every page of the toc?"""
-    assert "⛔" not in book_build.log and "⚠" not in book_build.log
+    mystmd = (book_build.book / "_build" / "logs" / "jupyter-book-site.log").read_text(encoding="utf-8")
+    assert "⛔" not in mystmd and "⚠" not in mystmd
     built = {p.stem for p in (book_build.book / "_build" / "site" / "content").glob("*.json")}
     assert len(built) == len(toc_files(repo)) >= 15
     assert {c.slug for c in CHAPTERS} <= built
@@ -61,6 +63,21 @@ def test_offline_html_step_says_how_to_get_html(book_build):
         return
     lines = [line for line in book_build.log.splitlines() if "internet access" in line]
     assert len(lines) == 1 and "_build/site" in lines[0]
+
+
+def test_build_prints_only_its_own_lines_and_names_only_what_exists(book_build):
+    """Does the build print only its own lines (mystmd's, network errors included, go to the log it names), claim
+    the HTML site only when it was built, and list only paths that exist?"""
+    printed = [line for line in book_build.log.splitlines() if line.strip()]
+    theirs = [line for line in printed if not re.match(r"coursekit: |  (content|HTML site)\b[^:]*: /", line)]
+    assert theirs == []
+    logs = re.findall(r"its output: (\S+\.log)\)", book_build.log)
+    assert logs and all(Path(p).is_file() for p in logs)
+    listed = [line.split(": ", 1)[1] for line in printed if line.startswith("  ") and ": /" in line]
+    assert listed and all(Path(p).exists() for p in listed), listed
+    html_built = (book_build.book / "_build" / "html" / "index.html").is_file()
+    assert ("HTML site built" in book_build.log) == html_built
+    assert ("HTML site: " in book_build.log) == html_built
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)

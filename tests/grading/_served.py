@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from grading_helpers import BIN, REPO, clean_env, copy_course, nbgrader
+from grading_helpers import BIN, REPO, clean_env, copy_course
 
 from coursekit.bank.load import load_bank
 
@@ -53,7 +53,10 @@ ORDER = [item.text for item in the("ordering").items]
 def released_quiz(dest: Path, quiz: str) -> tuple[Path, Path]:
     """A course copy under ``dest`` with ``quiz`` released into a student's folder; returns (course, student)."""
     root = copy_course(dest)
-    nbgrader(root, "generate_assignment", quiz, "--force")
+    done = subprocess.run(  # the instructor's command: nbgrader's release, then coursekit's checks and metadata
+        [str(BIN / "coursekit"), "release", quiz, "--force"], cwd=root, env=clean_env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
     student = root / "student"
     shutil.copytree(root / "assignments" / "release" / quiz, student / quiz)
     return root, student

@@ -86,7 +86,11 @@ HONEST = ("alice", "bob", "carol", "dave")
 
 
 def _hand_in_class(root) -> None:
-    hand_in(root, "alice", KEY)
+    alice = hand_in(root, "alice", KEY)  # and the blank cells JupyterLab adds on Shift+Enter in the last cell
+    edit_notebook(
+        alice,
+        lambda nb: nb["cells"].extend([code_cell(""), {"cell_type": "markdown", "metadata": {}, "source": "\n  "}]),
+    )
     hand_in(root, "bob", WRONG)
     hand_in(root, "carol")
     hand_in(root, "dave", PARTIAL)
@@ -218,7 +222,8 @@ def test_feedback_says_why_an_answer_scored_zero(graded, how):
     assert "NaN is not a number" in page("pat") and "given twice" in page("pat")
     assert "symbolic link" in page("hal") and "named pipe" in page("kate")
     assert "nests lists or objects more than" in page("quinn")
-    assert "2 cells you added" in page("mia")
+    assert "2 cells you added" in page("mia") and "ck-fb-notes ck-fb-info" in page("mia")  # a neutral note
+    assert "About your submission" not in page("alice")  # her blank cells go unmentioned
     assert "Traceback (most recent call last)" not in page("jack") + page("leo") + page("quinn")
 
 

@@ -69,6 +69,9 @@ def test_notebook_cells_are_locked_grade_cells_with_the_bank_points(course):
     assert 'quiz = Quiz("way-forward")' in sources[1]
     first = quiz.questions[0].id
     assert sources[2:4] == [f'quiz.ask("{first}")', f'quiz.grade("{first}")']
+    # a student sees the question, not the call: cells that only call the quiz show their input collapsed
+    hidden = [c["metadata"].get("jupyter", {}).get("source_hidden", False) for c in nb["cells"]]
+    assert hidden == [c["cell_type"] == "code" for c in nb["cells"]]
 
 
 @pytest.mark.parametrize("name", GRADED)
@@ -108,6 +111,14 @@ def test_release_contains_no_key_and_refuses_answers_in_source(course, capsys):
             for accepted in q.forms() if q.type == "text" else []:
                 assert f'"{accepted.casefold()}"' not in text
     assert "released way-forward" in capsys.readouterr().out
+    # what this environment's kernel will report, so that JupyterLab does not mark the notebook changed on opening
+    from ipykernel.ipkernel import IPythonKernel
+
+    for folder in folders:
+        released = json.loads((folder / f"{folder.name}.ipynb").read_text())
+        assert released["metadata"]["language_info"] == IPythonKernel.language_info
+        source = json.loads((course / "assignments/source" / folder.name / f"{folder.name}.ipynb").read_text())
+        assert source["metadata"]["language_info"] == {"name": "python"}  # generate --check: any instructor's Python
 
     with pytest.raises(CourseError, match="already released; add --force"):
         release_assignments(names=["pogo-problem"], force=False)

@@ -247,7 +247,8 @@ def test_the_line_under_a_question_follows_the_widget_without_rerunning(lab, bro
     wait_for_line(page, f"Question {n}: recorded: 1951", timeout=60000)
     w.get_by_role("button", name="Clear answer").click()
     wait_for_line(page, f"Question {n}: answer cleared; not answered now.", timeout=60000)
-    assert "Answer cleared" in w.locator(".ck-feedback").inner_text()
+    # the kernel updates the line first and the widget's words last: wait for them
+    w.locator(".ck-feedback", has_text="Answer cleared").wait_for(timeout=30000)
     box.fill("1951")
     box.press("Enter")
     wait_for_line(page, f"Question {n}: recorded: 1951", timeout=60000)
@@ -267,22 +268,98 @@ def test_the_line_under_a_question_follows_the_widget_without_rerunning(lab, bro
     assert errors == []
 
 
-def test_reopened_without_running_the_notebook_says_where_the_answers_are(lab, browser):
-    """With the kernel shut down and the notebook opened again without running it, does every question say its
-    answers are safe in the answers file, and do the lines still show what was recorded?"""
-    import urllib.request
+def _status(widget) -> str:
+    """The widget's status line, from the DOM's text (JupyterLab skips painting cells off screen)."""
+    return " ".join(widget.locator(".ck-feedback").text_content().split())
 
-    q = the("numeric")
+
+def test_typed_unfinished_and_doubled_answers_say_so_and_ctrl_s_keeps_a_typed_one(lab, browser):
+    """In JupyterLab: does a number typed but not entered say "Changed, not saved", and Ctrl+S then save it (answers
+    file, and the notebook saved with the line showing it)? Does a half-done matching say incomplete, a choice picked
+    twice get marked, and the matching fit a 320 px wide window with a long choice shown whole?"""
+    q, matching = the("numeric"), the("matching")
     n = NUMBERS[q.id]
     errors = []
     page = _open_and_run_all(browser, lab["url"], errors)
-    assert page.locator(".ck-saved-note:visible").count() == 0  # live widgets hide the note
+    w = question(page, words(q))
+    box = w.get_by_role("textbox")
+    box.fill("")
+    box.press("Enter")  # cleared: a clean start
+    box.click()
+    page.keyboard.type("1952")
+    assert "Changed, not saved: press Enter" in _status(w)
+    page.keyboard.press("Control+s")  # no Enter, no leaving the field
+    notebook = wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", f"Question {n}: recorded: 1952")
+    assert json.loads((lab["folder"] / f"{QUIZ}.answers.json").read_text())["answers"][q.id] == 1952
+    copies = [o["data"]["text/plain"] for c in notebook.cells for o in c.get("outputs", []) if "ck-saved-copy" in
+              o.get("data", {}).get("text/html", "")]  # fmt: skip
+    assert [c for c in copies if c.startswith(f"Question {n} ")][0].count("was saved: 1952") == 1
+    assert "Answer recorded" in _status(w)
+
+    m = question(page, words(matching))
+    right = {o.id: o.text for o in matching.right}
+    clear = m.get_by_role("button", name="Clear answer")
+    if clear.is_visible():  # answered by an earlier test: start from nothing
+        clear.click()
+        wait_for_answer(lab["folder"], matching.id, None)
+    first, second = matching.left[0], matching.left[1]
+    m.get_by_label(first.text, exact=True).select_option(label=right[matching.answer[first.id]])
+    wait_for_answer(lab["folder"], matching.id, {first.id: matching.answer[first.id]})
+    assert _status(m).startswith(f"◐ Incomplete: 1 of {len(matching.left)} items matched.")
+    m.get_by_label(second.text, exact=True).select_option(label=right[matching.answer[first.id]])
+    assert m.locator(".ck-pair.ck-dup").count() == 2 and "is chosen for 2 items: that can be right" in _status(m)
+
+    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()  # the file browser closed
+    page.set_viewport_size({"width": 320, "height": 800})
+    m.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the widget's width follows the window's
+    assert m.evaluate("e => e.scrollWidth <= e.clientWidth")
+    edge = m.evaluate("e => e.getBoundingClientRect().right")
+    assert all(s.evaluate("e => e.getBoundingClientRect().right") <= edge for s in m.locator("select").all())
+    longest = max(matching.right, key=lambda o: len(o.text))
+    m.get_by_label(second.text, exact=True).select_option(label=longest.text)
+    shown = m.locator(".ck-chosen:visible")
+    assert shown.count() >= 1 and f"→ {longest.text}" in shown.all_inner_texts()
+    assert all(e.evaluate("e => e.scrollWidth <= e.clientWidth") for e in shown.all())
+    page.close()
+    assert errors == []
+
+
+def test_opening_the_released_quiz_does_not_mark_it_unsaved(lab, browser):
+    """Opened as released (its kernel starting, nothing run), is the notebook left unchanged: no "unsaved" dot?"""
+    shutil.copytree(lab["root"] / "assignments" / "release" / QUIZ, lab["folder"].parent / "fresh" / QUIZ)
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    # a workspace of its own: JupyterLab would otherwise restore the tabs the earlier tests left open
+    page.goto(lab["url"].replace(f"/lab/tree/{QUIZ}/", f"/lab/workspaces/fresh/tree/fresh/{QUIZ}/"))
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=120000)
+    page.wait_for_timeout(2000)  # JupyterLab writes the kernel's language_info when it connects
+    tab = page.locator(".lm-TabBar-tab", has_text=f"{QUIZ}.ipynb")
+    assert tab.count() == 1 and "jp-mod-dirty" not in tab.get_attribute("class")
+    page.close()
+
+
+def test_reopened_without_a_kernel_shows_each_question_and_its_answer(lab, browser):
+    """After answering, saving and shutting the kernel down, does the notebook opened again (not run) show every
+    question's text and its answer in full, readably, with no "Error displaying widget", and stay unchanged (not
+    marked unsaved) on opening? Are the lines under the questions still there?"""
+    import urllib.request
+
+    q, text_q = the("numeric"), the("text")
+    n = NUMBERS[q.id]
+    long = EXPECTED_ANSWERS[text_q.id] + " " + " ".join(["(the pattern of separate bilateral alliances)"] * 6) + " END."
+    errors = []
+    page = _open_and_run_all(browser, lab["url"], errors)
+    assert page.locator(".ck-saved-copy:visible").count() == 0  # live widgets hide their saved copies
     box = question(page, words(q)).get_by_role("textbox")
     box.fill("1949")
     box.press("Enter")
     wait_for_line(page, f"Question {n}: recorded: 1949", timeout=60000)
+    text_box = question(page, words(text_q)).get_by_role("textbox")
+    text_box.fill(long)
+    text_box.press("Enter")
+    wait_for_answer(lab["folder"], text_q.id, long)
     page.keyboard.press("Control+s")
-    wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", f"Question {n}: recorded: 1949")
+    wait_for_saved(lab["folder"] / f"{QUIZ}.ipynb", "END.")
     assert errors == []
     page.close()
     base = lab["url"].split("/lab/")[0]
@@ -293,11 +370,22 @@ def test_reopened_without_running_the_notebook_says_where_the_answers_are(lab, b
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(lab["url"])
     page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=120000)
-    notes = page.evaluate("() => [...document.querySelectorAll('.ck-saved-note')].map(e => e.textContent.trim())")
-    assert notes == [
-        f"Question {NUMBERS[a.id]}: Run all cells to see your saved answers (they are safe in {QUIZ}.answers.json)."
-        for a in AUTO
-    ]
+    page.wait_for_timeout(2000)  # JupyterLab writes the kernel's language_info when it connects
+    assert page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0, "opening marked the notebook unsaved"
+    shown_widgets = "els => els.filter(e => e.checkVisibility()).map(e => e.textContent)"
+    assert page.locator(".jupyter-widgets").count() == len(AUTO)  # the widget outputs are there, as saved ...
+    assert page.locator(".jupyter-widgets").evaluate_all(shown_widgets) == []  # ... with their error text hidden
+    copies = page.locator(".ck-saved-copy")
+    assert copies.count() == len(AUTO)
+    for a, copy in zip(AUTO, copies.all(), strict=True):
+        copy.scroll_into_view_if_needed()
+        assert copy.is_visible() and " ".join(a.prompt.split()[:6]) in " ".join(copy.inner_text().split())
+    numeric = copies.filter(has_text=words(q)).inner_text()
+    assert "Your answer when this notebook was saved: 1949" in " ".join(numeric.split())
+    text_copy = copies.filter(has_text=words(text_q))
+    assert long in " ".join(text_copy.inner_text().split())
+    answer = text_copy.locator("code")
+    assert answer.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the long answer is cut off"
     shown = lines(page)
     assert len(shown) == len(AUTO) and shown[n].startswith(f"Question {n}: recorded: 1949")
     page.close()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from quiz_course import KEY
 
 from coursekit.notebook.answers import write_answer
 from coursekit.notebook.quiz import Quiz, QuizSetupError
@@ -91,48 +92,80 @@ def shown(monkeypatch):
 
 
 def test_the_line_under_a_question_follows_its_widget(course, monkeypatch, shown):
-    """When the student answers, changes or clears a question, is the line under it updated at once (no re-run),
-    in place, and does the note for a notebook opened without running say where the answers are?"""
+    """When the student answers, changes or clears a question, are the line under it and the saved copy above it
+    updated at once (no re-run), in place, before the widget is told the answer is saved?"""
     pytest.importorskip("coursekit.notebook.widget")
     folder = course / "student" / QUIZ
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
     quiz = Quiz(QUIZ)
     widget = quiz.ask("mq-single")
-    ((_, _, note),) = shown
-    assert (
-        note["text/plain"]
-        == f"Question 1: Run all cells to see your saved answers (they are safe in {QUIZ}.answers.json)."
-    )
-    assert f'id="ck-note-{widget.note}"' in note["text/html"]  # the live widget hides it by this id
+    ((copy_id, _, copy),) = shown
+    assert copy_id == f"ck-copy-{widget.copy_id}" and f'id="ck-copy-{widget.copy_id}"' in copy["text/html"]
+    assert "Your answer when this notebook was saved: not answered yet" in copy["text/plain"]
     assert quiz.grade("mq-single") is None
     line_id, update, first = shown[-1]
     assert line_id and not update and first["text/plain"] == "Question 1: not answered yet."
+    seen_at_save = []
+    widget.observe(lambda change: seen_at_save.append(len(shown)), names="saves")
     widget.value = "a"
-    assert (
-        shown[-1] == (line_id, True, shown[-1][2]) and shown[-1][2]["text/plain"] == "Question 1: recorded: June 1950"
-    )
+    assert [(i, u) for i, u, _ in shown[-2:]] == [(line_id, True), (copy_id, True)]
+    assert shown[-2][2]["text/plain"] == "Question 1: recorded: June 1950"
+    assert "Your answer when this notebook was saved: June 1950" in shown[-1][2]["text/plain"]
+    assert seen_at_save == [len(shown)] and widget.saves == 1  # `saves` moved after both updates
     widget.value = None
-    assert shown[-1][:2] == (line_id, True)
-    assert shown[-1][2]["text/plain"] == "Question 1: answer cleared; not answered now."
-    assert "●" not in shown[-1][2]["text/html"] and "○" in shown[-1][2]["text/html"]
+    assert shown[-2][:2] == (line_id, True) and shown[-1][:2] == (copy_id, True)
+    assert shown[-2][2]["text/plain"] == "Question 1: answer cleared; not answered now."
+    assert "●" not in shown[-2][2]["text/html"] and "○" in shown[-2][2]["text/html"]
+    assert "Your answer when this notebook was saved: not answered yet" in shown[-1][2]["text/plain"]
+    assert widget.saves == 2
 
 
-def test_validate_flags_only_unanswered_questions(course, monkeypatch, capsys):
-    """Under nbgrader validate, do unanswered and half-matched questions write to stderr (fail), answered ones not?"""
+def test_the_saved_copy_shows_a_long_answer_in_full(course, monkeypatch, shown):
+    """Does the copy saved above a question show a long typed answer whole (the line under it shortens it), with the
+    question's text, and say how to change it?"""
+    pytest.importorskip("coursekit.notebook.widget")
+    folder = course / "student" / QUIZ
+    shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
+    monkeypatch.chdir(folder)
+    long = "the San Francisco System " + " ".join(f"word{i}" for i in range(80)) + " THE END"
+    answer(folder, mq_text=long)
+    quiz = Quiz(QUIZ)
+    quiz.ask("mq-text")
+    quiz.grade("mq-text")
+    copy, line = shown[0][2], shown[-1][2]
+    assert "THE END" in copy["text/plain"] and "THE END" in copy["text/html"] and "THE END" not in line["text/plain"]
+    public = json.loads((folder / f"{QUIZ}.questions.json").read_text())["questions"][3]
+    assert " ".join(public["prompt"].split()[:5]) in copy["text/plain"]
+    assert (
+        f"Run all cells to see your latest answers and to change them; they are safe in {QUIZ}.answers.json."
+        in (copy["text/plain"])
+    )
+
+
+def test_validate_lists_what_is_unfinished_once_in_plain_words(course, monkeypatch, capsys):
+    """Under nbgrader validate, does only the last question's cell fail, listing every unanswered and half-matched
+    question by number and the start of its prompt (no code, no ids), and does nothing fail once all are answered?"""
     folder = course / "student" / QUIZ
     shutil.copytree(course / "assignments" / "source" / QUIZ, folder)
     monkeypatch.chdir(folder)
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
-    answer(folder, mq_single="b")
+    answer(folder, mq_single="b", mq_matching={"china": "one"})
     quiz = Quiz(QUIZ)
-    quiz.grade("mq-single")
+    for qid in quiz._order[:-1]:
+        quiz.grade(qid)
+    assert capsys.readouterr().err == ""  # one failed cell, not one per question
+    quiz.grade(quiz._order[-1])
+    err = capsys.readouterr().err
+    assert err.startswith("Not answered yet:\n  Question 2 (")
+    assert [n for n in range(1, 7) if f"Question {n} (" in err] == [2, 3, 4, 5, 6]
+    assert "Started, not finished:\n  Question 6 (" in err and "only 1 of 2 items matched" in err
+    assert "then validate again." in err and "mq-" not in err and "quiz." not in err
+    assert all(len(line) < 84 for line in err.splitlines())  # nbgrader validate cuts longer lines
+    answer(folder, **{k.replace("-", "_"): v for k, v in KEY.items()})
+    for qid in quiz._order:
+        quiz.grade(qid)
     assert capsys.readouterr().err == ""
-    quiz.grade("mq-numeric")
-    assert "not answered yet" in capsys.readouterr().err
-    answer(folder, mq_matching={"china": "one"})
-    quiz.grade("mq-matching")
-    assert "Question 6: only 1 of 2 items matched." in capsys.readouterr().err
 
 
 def test_answers_stay_in_memory_in_the_source_folder(course, monkeypatch, capsys):
@@ -181,5 +214,6 @@ def test_student_is_told_when_the_answers_file_is_unreadable(course, monkeypatch
     out = capsys.readouterr().out
     assert "could not be read" in out and "Answer the questions again" in out
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
-    Quiz(QUIZ).grade("mq-numeric")
-    assert "could not be read" in capsys.readouterr().err  # nbgrader validate lists it as failed
+    Quiz(QUIZ).grade("mq-matching")  # the last question's cell says it, once
+    err = capsys.readouterr().err
+    assert "could not be read" in err and not err.startswith("Question")  # nbgrader validate lists it as failed

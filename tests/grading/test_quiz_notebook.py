@@ -6,6 +6,8 @@ import copy
 
 import nbformat
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.utils import determine_grade
 
@@ -51,6 +53,45 @@ def test_added_and_duplicated_cells_are_dropped_and_counted(source):
     assert nb.cells[2].metadata.nbgrader["points"] == 2.0
 
 
+WHITESPACE = st.text(alphabet=" \t\n\r\u00a0\u2003", max_size=6)
+SOURCE = st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # copied, never changed
+@given(blank=st.lists(st.tuples(st.sampled_from(["code", "markdown", "raw"]), WHITESPACE), max_size=4),
+       added=st.lists(SOURCE, max_size=4), where=st.integers(0, 4))  # fmt: skip
+def test_empty_added_cells_are_not_counted_and_others_are(source, blank, added, where):
+    """Are blank cells a student adds (JupyterLab's Shift+Enter in the last cell) left out of the count, every
+    other added cell (a blank one carrying outputs too) counted, and the graded notebook the same either way?"""
+    student = copy.deepcopy(source)
+    for kind, text in blank:
+        cell = {"code": new_code_cell, "markdown": new_markdown_cell, "raw": nbformat.v4.new_raw_cell}[kind](text)
+        student.cells.insert(min(where, len(student.cells)), cell)
+    for text in added:
+        student.cells.insert(min(where, len(student.cells)), new_code_cell(text))
+    forged = new_code_cell(" ", outputs=[nbformat.v4.new_output("display_data", {"text/plain": "answers"})])
+    student.cells.append(forged)  # blank, but with outputs (forged saved answers): worth a note
+    nb, ignored = rebuild(source, student)
+    words = ["".join(t) if isinstance(t, list) else t for t in added]
+    assert ignored == sum(1 for t in words if t.strip()) + 1
+    assert [c.source for c in nb.cells] == [c.source for c in source.cells]
+
+
+def test_added_cells_get_a_neutral_note_and_problems_a_warning():
+    """Is the note about added cells worded as information, in a neutral box, while a missing answers file keeps the
+    warning box?"""
+    from coursekit.grading.feedback.bundle import notes_html
+
+    only_cells = submission_notes(HandedIn(values={"q1": 1}), 2, [])
+    assert only_cells == ["The 2 cells you added to the notebook are not graded: grading reads your recorded answers "
+                          "and the notebook as released."]  # fmt: skip
+    assert 'class="ck-fb-notes ck-fb-info"' in notes_html(only_cells)
+    mixed = submission_notes(HandedIn(present=False), 1, [])
+    assert 'class="ck-fb-notes"' in notes_html(mixed) and "ignored" not in " ".join(mixed)
+
+
 def test_written_responses_are_kept_and_bounded(source):
     """Is the student's written response kept (made inert HTML, cut past the limit) and nothing else of theirs?"""
     student = copy.deepcopy(source)
@@ -89,4 +130,4 @@ def test_notes_say_what_happened_to_the_submission():
     assert notes == ["No answers file was handed in, so every question scores 0."]
     notes = submission_notes(HandedIn(problem="answers file is not UTF-8 text"), 1, ["zz"])
     assert notes[0] == "Your answers could not be read: answers file is not UTF-8 text. Every question scores 0."
-    assert "zz" in notes[1] and notes[2].startswith("1 cell you added to the notebook was ignored")
+    assert "zz" in notes[1] and notes[2].startswith("The cell you added to the notebook is not graded")

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from ..course import find_course
 from ..errors import CourseError
 
 MIN_NODE = 18
-PREFIX = "  book │ "
+HEARTBEAT_S = 15  # a long build says it is still going this often (mystmd's own lines go to the log)
 # mystmd marks problems with these icons; --strict stops the build on errors ("stopping build").
 _PROBLEM = re.compile(r"⛔|⚠|^\{quiz\}")
 _ICONS = re.compile(r"^(⛔️?|⚠️?)\s*")
@@ -62,7 +63,7 @@ def build_book(
     outputs: dict[str, Path] = {}
     if html_only:
         outputs = {"content": book / "_build" / "site" / "content", **_build_html(book, env, execute)}
-        _print_outputs(outputs)
+        _print_outputs(outputs, content_built=False)
         return outputs
     with _root_config(env) if execute else _nothing():
         site = _jupyter_book(["build", "--site", "--strict"] + (["--execute"] if execute else []), book, env)
@@ -118,9 +119,17 @@ def _nothing():
 
 
 def _jupyter_book(args: list[str], book: Path, env: dict[str, str]) -> Run:
-    """Run ``jupyter book ARGS`` in ``book``, streaming its output with a prefix."""
+    """Run ``jupyter book ARGS`` in ``book``; its output goes to a log file (offline, mystmd prints network errors
+    that are no fault of the book); its problems are reported from that output by the caller."""
     cmd = [sys.executable, "-m", "jupyter_book", *args]
-    print(f"coursekit: jupyter book {' '.join(args)}   (in {book})", flush=True)
+    log_path = book / "_build" / "logs" / f"jupyter-book-{'html' if '--html' in args else 'site'}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"coursekit: jupyter book {' '.join(args)}   (in {book}; its output: {log_path})", flush=True)
+    with open(log_path, "w", encoding="utf-8") as log:
+        return _run_logged(cmd, book, env, log)
+
+
+def _run_logged(cmd: list[str], book: Path, env: dict[str, str], log) -> Run:
     lines: list[str] = []
     try:
         # A session of its own, so the Jupyter server that --execute starts can be stopped with it below.
@@ -137,11 +146,13 @@ def _jupyter_book(args: list[str], book: Path, env: dict[str, str]) -> Run:
     except OSError as e:
         raise CourseError(f"cannot start Jupyter Book ({e}); reinstall the course environment: `make course`") from e
     assert proc.stdout is not None
+    started = last = time.monotonic()
     for line in proc.stdout:
-        line = line.rstrip()
-        lines.append(line)
-        if line.strip():
-            print(PREFIX + line, flush=True)
+        lines.append(line.rstrip())
+        log.write(line)
+        if time.monotonic() - last > HEARTBEAT_S:
+            last = time.monotonic()
+            print(f"coursekit: still building ({last - started:.0f} s)", flush=True)
     code = proc.wait()
     _stop_leftovers(proc.pid)
     return Run(code, lines)
@@ -217,9 +228,16 @@ def _build_html(book: Path, env: dict[str, str], execute: bool = True) -> dict[s
     return {"html": book / "_build" / "html"}
 
 
-def _print_outputs(outputs: dict[str, Path]) -> None:
+def _print_outputs(outputs: dict[str, Path], *, content_built: bool = True) -> None:
+    """Name what was built, and only what exists: the HTML site only where its index.html was written."""
     pages = len(list(outputs["content"].glob("*.json"))) if outputs["content"].is_dir() else 0
-    print("coursekit: book built.")
-    print(f"  content (MyST AST, {pages} pages): {outputs['content']}")
-    if "html" in outputs:
-        print(f"  HTML site: {outputs['html'] / 'index.html'}")
+    index = outputs["html"] / "index.html" if "html" in outputs else None
+    html = bool(index and index.is_file())
+    if not (html or content_built):
+        return  # nothing was built: the line above said why
+    what = "HTML site" if not content_built else "content and HTML site" if html else "content (no HTML site)"
+    print(f"coursekit: book {what} built.")
+    if pages:
+        print(f"  content (MyST AST, {pages} pages): {outputs['content']}")
+    if index and index.is_file():
+        print(f"  HTML site: {index}")

@@ -15,7 +15,7 @@ import copy
 
 from nbformat import NotebookNode, from_dict
 
-from .feedback.bundle import notes_html, output_metadata, question_outputs, title_of
+from .feedback.bundle import Info, notes_html, output_metadata, question_outputs, title_of
 from .intake.answers_file import HandedIn
 from .intake.student_text import inert_html
 
@@ -55,7 +55,17 @@ def rebuild(source: NotebookNode, submitted: NotebookNode | None) -> tuple[Noteb
             cell.source = _written(mine.get("source", ""), released=cell.source)
     known = {_grade_id(c) for c in nb.cells} - {None}
     used = {gid for gid in answers if gid in known}
-    return nb, len(cells) - len(used)
+    return nb, len([c for c in cells if not _empty(c)]) - len(used)
+
+
+def _empty(cell) -> bool:
+    """An added cell with nothing in it (JupyterLab adds one on Shift+Enter in the last cell): not worth a note.
+    A blank cell that carries outputs or attachments is not empty: they may be forged saved answers."""
+    if not isinstance(cell, dict) or _grade_id(cell) is not None or cell.get("outputs") or cell.get("attachments"):
+        return False
+    source = cell.get("source", "")
+    text = "".join(s for s in source if isinstance(s, str)) if isinstance(source, list) else source
+    return isinstance(text, str) and not text.strip()
 
 
 def _first_by_grade_id(cells: list) -> dict:
@@ -141,10 +151,11 @@ def submission_notes(handed: HandedIn, ignored: int, unknown: list[str]) -> list
         notes.append(f"Your answers could not be read: {handed.problem}. Every question scores 0.")
     if unknown:
         notes.append(f"Answers for question ids this quiz does not have were ignored: {', '.join(unknown[:5])}.")
-    if ignored:
-        cells = "cell" if ignored == 1 else "cells"
-        notes.append(
-            f"{ignored} {cells} you added to the notebook {'was' if ignored == 1 else 'were'} ignored: a quiz is "
-            "graded from your recorded answers, and its cells are restored from the released notebook."
+    if ignored:  # nothing went wrong: a student may add cells for notes; they are just not part of the grade
+        cells = (
+            "The cell you added to the notebook is"
+            if ignored == 1
+            else f"The {ignored} cells you added to the notebook are"
         )
+        notes.append(Info(f"{cells} not graded: grading reads your recorded answers and the notebook as released."))
     return notes

@@ -1,12 +1,9 @@
-"""What a quiz notebook shows around each question's widget: the live line under it, and the saved-notebook note.
+"""The line under each question's widget, and how the kernel shows or updates an output.
 
-Both are ordinary outputs, not widgets, so a notebook opened without running still shows them as saved:
-
-* the line under a question (its grade cell) is a display with an id, which the kernel updates each time the
-  answer changes (recorded, cleared, not answered yet): the saved notebook holds its latest words;
-* the note above a question's widget says "Run all cells to see your saved answers (they are safe in
-  <quiz>.answers.json)". A live widget hides it (quiz.mjs), so it shows only where the widget cannot: a
-  notebook opened without running, nbconvert, GitHub.
+The line under a question (its grade cell) is an ordinary output, not a widget, so a notebook opened without running
+still shows it as saved: a display with an id, which the kernel updates each time the answer changes (recorded,
+cleared, not answered yet), so the saved notebook holds its latest words. (The saved copy of the question above the
+widget is static_view.py's.)
 
 The line also carries the recorded answer itself, for the grader, under its own MIME type (``ANSWER_MIME``): the
 JSON text the answers file holds for that question (``{"schema": 1, "answers": {"<id>": <this text>}}``), on one
@@ -24,10 +21,6 @@ import json
 ICONS = {"recorded": "●", "incomplete": "◐", "unanswered": "○", "cleared": "○", "problem": "⚠"}
 ANSWER_MIME = "text/vnd.coursekit.answer+json"  # the recorded answer's JSON text, for the grader (see above)
 MAX_ANSWER = 256 * 1024  # bytes of one carried answer; the answers file itself is refused above this size
-
-
-def run_all_note(answers_file: str) -> str:
-    return f"Run all cells to see your saved answers (they are safe in {answers_file})."
 
 
 def show(bundle: dict, *, display_id: str | None = None, update: bool = False) -> bool:
@@ -70,12 +63,3 @@ def answer_text(answer) -> str | None:
     except (TypeError, ValueError):
         return None
     return text if len(text) <= MAX_ANSWER else None  # ASCII: json.dumps escapes the rest
-
-
-def note_bundle(number: int, answers_file: str, note_id: str) -> dict:
-    words = run_all_note("\0")
-    page = html.escape(words).replace("\0", f"<code>{html.escape(answers_file)}</code>")
-    return {
-        "text/plain": f"Question {number}: {run_all_note(answers_file)}",
-        "text/html": f'<p class="ck-saved-note" id="ck-note-{note_id}"><strong>Question {number}:</strong> {page}</p>',
-    }

@@ -3,10 +3,12 @@
 A generated quiz notebook runs ``quiz = Quiz("<name>")``, then ``quiz.ask(qid)`` (the widget)
 and ``quiz.grade(qid)`` (a locked nbgrader grade cell) per question:
 
-* a student working: answers are saved to ``<name>.answers.json`` on every change; ``grade`` shows
-  a line that says "recorded", "cleared" or "not answered yet" and follows the widget as it changes;
-* ``nbgrader validate`` (NBGRADER_EXECUTION=validate): an unanswered question writes one line
-  to stderr, which makes the validator list it as failed; answered ones pass;
+* a student working: answers are saved to ``<name>.answers.json`` on every change; ``ask`` shows a saved copy
+  of the question and its answer above the widget (for a notebook opened without a kernel, see static_view.py) and
+  ``grade`` a line that says "recorded", "cleared" or "not answered yet"; both follow the widget as it changes;
+* ``nbgrader validate`` (NBGRADER_EXECUTION=validate): the last question's grade cell lists, in plain words on
+  stderr, every question not answered yet or incomplete, so the validator reports one failed cell with that list
+  instead of one block of code per question; with everything answered, every cell passes;
 * grading: the grader never runs this notebook. It scores the answers file as handed in, in its
   own process (``coursekit.grading``). If a misconfigured grader runs it anyway, ``grade`` raises,
   so the cell scores 0 with a message instead of nbgrader's silent full credit.
@@ -21,7 +23,9 @@ import sys
 from pathlib import Path
 
 from .answers import answers_path, read_answers, write_answer
-from .lines import line_bundle, note_bundle, show
+from .lines import line_bundle, show
+from .states import incomplete, line_words, validate_report
+from .static_view import saved_copy
 
 SOURCE_NOTE = (
     "Note: this notebook is in the course's source/ folder, so answers are kept in memory only "
@@ -61,6 +65,7 @@ class Quiz:
             raise QuizSetupError(f"{public_file} is damaged ({e}); fetch the assignment again.") from None
         self._order = list(self._public)
         self._lines: dict[str, list[str]] = {}  # question id -> display ids of the lines showing it
+        self._copies: dict[str, list[tuple[str, str]]] = {}  # question id -> (display id, copy id) of its saved copies
         self._cleared: set[str] = set()
         self._run = secrets.token_hex(4)  # this run of the notebook (its lines carry it)
         self._memory: dict | None = None  # answers kept in memory instead of a file
@@ -91,26 +96,40 @@ class Quiz:
             return _QuestionText(self._number(qid), public)
         from .widget import QuizWidget  # imported here so autograde kernels never load ipywidgets
 
-        number, note = self._number(qid), secrets.token_hex(6)
-        if self._memory is None:  # seen only where the widget cannot render (source/ keeps answers in memory)
-            show(note_bundle(number, self.answers_file.name, note))
-        widget = QuizWidget.graded(public, value=self._saved().get(qid), number=number, note=note)
+        copy_id = ""
+        if self._memory is None:  # source/ keeps answers in memory: no file a copy could point to
+            copy_id = secrets.token_hex(6)
+            display_id = f"ck-copy-{copy_id}"
+            if show(self._copy(qid, copy_id), display_id=display_id):
+                self._copies.setdefault(qid, []).append((display_id, copy_id))
+        widget = QuizWidget.graded(public, value=self._saved().get(qid), number=self._number(qid), copy_id=copy_id)
         widget.observe(lambda change: self._record(widget, qid, change["new"]), names="value")
         return widget
+
+    def _copy(self, qid: str, copy_id: str) -> dict:
+        state, _ = self.line(qid)
+        value = self._saved().get(qid) if state in ("recorded", "incomplete") else None
+        why = incomplete(self._public[qid], value) if state == "incomplete" else ""
+        return saved_copy(self._public[qid], number=self._number(qid), value=value,
+                          answers_file=self.answers_file.name, copy_id=copy_id, state=why)  # fmt: skip
 
     def _record(self, widget, qid: str, value) -> None:
         if self._memory is not None:
             self._memory[qid] = value
-            widget.status = "Answer recorded (in memory only: this is the course's source folder)"
+            status = "Answer recorded (in memory only: this is the course's source folder)"
         else:
             try:
                 write_answer(self.answers_file, qid, value)
+                status = "Answer recorded" if value is not None else "Answer cleared"
             except (OSError, TypeError, ValueError) as e:
-                widget.status = f"Could not save the answer ({type(e).__name__}: {e}); check the folder is writable."
-                return
-            widget.status = "Answer recorded" if value is not None else "Answer cleared"
-        (self._cleared.add if value is None else self._cleared.discard)(qid)
-        self._update_lines(qid)
+                status = f"Could not save the answer ({type(e).__name__}: {e}); check the folder is writable."
+        if not status.startswith("Could not"):
+            (self._cleared.add if value is None else self._cleared.discard)(qid)
+            self._update_outputs(qid)
+        # Last, after the outputs: the front end takes `saves` moving as "the notebook now holds this answer".
+        with widget.hold_sync():
+            widget.status = status
+            widget.saves += 1
 
     # ---------- grading ----------
 
@@ -123,15 +142,31 @@ class Quiz:
                 "coursekit in), or use `coursekit grade`."
             )
         state, text = self.line(qid)
+        if _mode() == "validate":
+            print(text)  # stdout: the validator reads only stderr
+            if qid == self._last_asked():
+                self._report_unfinished()
+            return None
         display_id = f"ck-line-{secrets.token_hex(6)}"
         bundle = line_bundle(state, text, self._run, self._carried(qid, state))
-        if _mode() != "validate" and show(bundle, display_id=display_id):
+        if show(bundle, display_id=display_id):
             self._lines.setdefault(qid, []).append(display_id)  # updated as the answer changes
             return None
-        # nbgrader validate lists a grade cell with stderr output as failed: the unanswered and incomplete ones.
-        failed = state != "recorded" and _mode() == "validate"
-        print(text, file=sys.stderr if failed else sys.stdout)
+        print(text)
         return None
+
+    def _asked(self) -> list[str]:
+        """The questions answered in widgets (a written question is a Markdown cell instead)."""
+        return [qid for qid in self._order if self._public[qid].get("type") != "written"]
+
+    def _last_asked(self) -> str:
+        return (self._asked() or [""])[-1]
+
+    def _report_unfinished(self) -> None:
+        """nbgrader validate lists a grade cell that writes to stderr as failed: this one, naming what is unfinished."""
+        unfinished = validate_report([(self._public[q], self._number(q), *self.line(q)) for q in self._asked()])
+        if unfinished:
+            print(unfinished, file=sys.stderr)
 
     def line(self, qid: str) -> tuple[str, str]:
         """(state, words) of what is recorded for ``qid``, from the answers file (the public view only, no key)."""
@@ -144,47 +179,22 @@ class Quiz:
             cleared = qid in self._cleared
             return ("cleared", f"{label}: answer cleared; not answered now.") if cleared else (
                 "unanswered", f"{label}: not answered yet.")  # fmt: skip
-        missing = _incomplete(public, value)
+        missing = incomplete(public, value)
         if missing:
-            return "incomplete", f"{label}: {missing}. (recorded: {_public_words(public, value)})"
-        return "recorded", f"{label}: recorded: {_public_words(public, value)}"
+            return "incomplete", f"{label}: {missing}. (recorded: {line_words(public, value)})"
+        return "recorded", f"{label}: recorded: {line_words(public, value)}"
 
-    def _update_lines(self, qid: str) -> None:
+    def _update_outputs(self, qid: str) -> None:
         state, text = self.line(qid)
         bundle = line_bundle(state, text, self._run, self._carried(qid, state))
         for display_id in self._lines.get(qid, []):
             show(bundle, display_id=display_id, update=True)
+        for display_id, copy_id in self._copies.get(qid, []):
+            show(self._copy(qid, copy_id), display_id=display_id, update=True)
 
     def _carried(self, qid: str, state: str):
         """The answer the line carries for a notebook handed in alone (lines.py): the recorded one, if any."""
         return self._saved().get(qid) if state in ("recorded", "incomplete") else None
-
-
-def _incomplete(public: dict, value) -> str:
-    """Why a recorded answer is visibly unfinished ("" if it is not), judged from the public view only."""
-    kind = public.get("type")
-    if kind == "matching" and isinstance(value, dict) and len(value) < len(public.get("left", [])):
-        return f"only {len(value)} of {len(public['left'])} items matched"
-    if kind == "multiple" and value == []:
-        return "nothing selected"
-    if kind == "text" and isinstance(value, str) and not value.strip():
-        return "the answer is empty"
-    return ""
-
-
-def _public_words(public: dict, value) -> str:
-    """A recorded answer in words, using only the public view (no key)."""
-    names = {o["id"]: o["text"] for part in ("options", "items", "left", "right") for o in public.get(part, [])}
-    if isinstance(value, dict):
-        text = "; ".join(f"{names.get(k, k)} → {names.get(v, v)}" for k, v in value.items())
-    elif isinstance(value, list):
-        text = (" → " if public.get("type") == "ordering" else "; ").join(str(names.get(v, v)) for v in value)
-    elif isinstance(value, str):
-        text = names.get(value, f'"{value}"')
-    else:
-        text = f"{value} ({public['unit']})" if public.get("unit") else str(value)
-    text = " ".join(text.split())
-    return text if len(text) <= 160 else text[:159] + "…"
 
 
 class _QuestionText:

@@ -7,15 +7,13 @@ book's static pages (MyST's ``{anywidget}`` directive). Where no widget front en
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import anywidget
 import traitlets
 
-from .markup import inline as _inline
-from .markup import markdown as _markdown
+from .static_view import TYPE_NAMES, widget_html
 
 #: Fields of a question's practice view that reveal the key; a graded widget must not carry them.
 SECRET_FIELDS = ("key", "answer", "answers", "accept", "core", "refuse", "match", "tolerance", "explanation")
@@ -32,7 +30,10 @@ class QuizWidget(anywidget.AnyWidget):
     value = traitlets.Any(None, allow_none=True).tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     number = traitlets.Int(0).tag(sync=True)  # the question's number in its quiz (0: none)
-    note = traitlets.Unicode("").tag(sync=True)  # id of the saved-notebook note that the live widget hides
+    copy_id = traitlets.Unicode("").tag(sync=True)  # the saved copy above it (static_view), hidden while this lives
+    # How many answers the kernel has saved; it moves after the saved copy and the line below are updated, so the
+    # front end waits for it before it hands Ctrl+S on (the saved notebook then holds the answer just typed).
+    saves = traitlets.Int(0).tag(sync=True)
 
     @classmethod
     def practice(cls, question_model) -> QuizWidget:
@@ -40,7 +41,7 @@ class QuizWidget(anywidget.AnyWidget):
         return cls(question=question_model.practice(), mode="practice")
 
     @classmethod
-    def graded(cls, public: dict, value=None, *, number: int = 0, note: str = "") -> QuizWidget:
+    def graded(cls, public: dict, value=None, *, number: int = 0, copy_id: str = "") -> QuizWidget:
         """A graded question: records ``value`` and shows ``status``; ``public`` must hold no key."""
         leaks = [f for f in SECRET_FIELDS if f in public]
         if leaks:
@@ -48,7 +49,7 @@ class QuizWidget(anywidget.AnyWidget):
                 f"question '{public.get('id', '?')}' carries {', '.join(leaks)}: a graded widget gets only "
                 "the public view. Pass q.public(), not q.practice()"
             )
-        return cls(question=dict(public), mode="graded", value=value, number=number, note=note)
+        return cls(question=dict(public), mode="graded", value=value, number=number, copy_id=copy_id)
 
     @traitlets.validate("mode")
     def _known_mode(self, proposal):
@@ -73,7 +74,10 @@ class QuizWidget(anywidget.AnyWidget):
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-        data = {**data, "text/plain": _plain(self), "text/html": static_html(self)}
+        if self.copy_id:  # the saved copy above stands in for this view: a second one would only repeat it
+            data = {k: v for k, v in data.items() if k != "text/html"} | {"text/plain": ""}
+        else:
+            data = {**data, "text/plain": _plain(self), "text/html": static_html(self)}
         return data, metadata
 
 
@@ -81,50 +85,6 @@ def _refuse_secrets(question: dict) -> None:
     leaks = [f for f in SECRET_FIELDS if f in question]
     if leaks:
         raise traitlets.TraitError(f"a graded widget must not carry {', '.join(leaks)}; give it q.public()")
-
-
-# ---------- the static view (no JavaScript): prompt, choices, and the current answer ----------
-
-TYPE_NAMES = {
-    "single": "single choice",
-    "multiple": "multiple select",
-    "numeric": "number",
-    "text": "short answer",
-    "ordering": "ordering",
-    "matching": "matching",
-}
-
-
-def _answer_html(q: dict, value) -> str:
-    """The current answer in words, or 'Not answered yet.'."""
-    if value is None:
-        return "<em>Not answered yet.</em>"
-    names = {o["id"]: o["text"] for part in ("options", "items", "right") for o in q.get(part, [])}
-    if q.get("type") == "matching" and isinstance(value, dict):
-        left = {o["id"]: o["text"] for o in q.get("left", [])}
-        pairs = (f"<li>{_inline(left.get(k, k))} → {_inline(names.get(v, v))}</li>" for k, v in value.items())
-        return "<ul>" + "".join(pairs) + "</ul>"
-    if isinstance(value, list):
-        tag = "ol" if q.get("type") == "ordering" else "ul"
-        return f"<{tag}>" + "".join(f"<li>{_inline(names.get(v, v))}</li>" for v in value) + f"</{tag}>"
-    if isinstance(value, str) and value in names:
-        return _inline(names[value])
-    unit = f" {html.escape(q['unit'])}" if q.get("unit") and q.get("type") == "numeric" else ""
-    return f"<code>{html.escape(str(value))}</code>{unit}"
-
-
-def _choices_html(q: dict) -> str:
-    kind = q.get("type")
-    if kind in ("single", "multiple"):
-        mark = "○" if kind == "single" else "☐"
-        return "<ul>" + "".join(f"<li>{mark} {_inline(o['text'])}</li>" for o in q.get("options", [])) + "</ul>"
-    if kind == "ordering":
-        return "<p>Items to order:</p><ul>" + "".join(f"<li>{_inline(o['text'])}</li>" for o in q["items"]) + "</ul>"
-    if kind == "matching":
-        left = ", ".join(_inline(o["text"]) for o in q.get("left", []))
-        right = ", ".join(_inline(o["text"]) for o in q.get("right", []))
-        return f"<p>Match each of: {left}</p><p>with one of: {right}</p>"
-    return ""
 
 
 def _heading(widget: QuizWidget) -> str:
@@ -136,21 +96,11 @@ def _heading(widget: QuizWidget) -> str:
 def static_html(widget: QuizWidget) -> str:
     """A self-contained HTML view of the widget for places without JavaScript; never shows a key.
 
-    A graded question shows no answer here: this view is saved with the notebook and would go stale (or look
-    empty) as soon as the student answers. ``Quiz.ask`` puts a note saying where the answers are above it.
+    A graded question shows no answer here: this view is saved with the notebook and would go stale as soon as the
+    student answers. ``Quiz.ask`` shows a saved copy above it instead, which the kernel keeps up to date.
     """
-    q = widget.question
-    points = q.get("points", 1)
-    answer = f"<div><strong>Your answer:</strong> {_answer_html(q, widget.value)}</div>"
-    tail = "" if widget.mode == "graded" else answer
-    return (
-        '<div class="coursekit-quiz-static" style="border:1px solid #8c959f;border-radius:6px;'
-        'padding:0.5em 1em;margin:0.5em 0;max-width:48em">'
-        f"<p><small>{_heading(widget)} · {html.escape(TYPE_NAMES.get(q.get('type'), str(q.get('type'))))} · "
-        f"{points:g} point{'s' if points != 1 else ''}</small></p>"
-        f'<div style="font-weight:600">{_markdown(q.get("prompt", ""))}</div>'
-        f"{_choices_html(q)}{tail}</div>"
-    )
+    graded = widget.mode == "graded"
+    return widget_html(widget.question, heading=_heading(widget), value=widget.value, show_answer=not graded)
 
 
 def _plain(widget: QuizWidget) -> str:

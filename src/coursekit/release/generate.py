@@ -52,7 +52,8 @@ def _intro(quiz: BankFile) -> str:
 
 This graded quiz has {count}.
 
-**Opened without running?** Run all cells to see your saved answers (they are safe in `{name}.answers.json`).
+**Opened without running?** Each question shows your answer as it was when the notebook was last saved. Run all cells
+to see your latest answers (they are safe in `{name}.answers.json`) and to change them.
 
 **How to answer**
 
@@ -89,6 +90,11 @@ Write your answer in the cell below, in place of *YOUR ANSWER HERE*. It is grade
 """
 
 
+#: A code cell that only calls the quiz: JupyterLab and Notebook 7 show its input collapsed (the student sees the
+#: question, not `quiz.ask("...")`); nbgrader's checksums do not cover this metadata.
+QUIZ_CALL = {"jupyter": {"source_hidden": True}}
+
+
 def _cell(kind: str, cell_id: str, source: str, meta: dict) -> dict:
     cell = {"cell_type": kind, "id": cell_id, "metadata": meta, "source": source.splitlines(keepends=True)}
     if kind == "code":
@@ -101,7 +107,7 @@ def build_notebook(quiz: BankFile) -> str:
     setup = f'from coursekit.notebook.quiz import Quiz\n\nquiz = Quiz("{quiz.assignment}")'
     cells = [
         _cell("markdown", "intro", _intro(quiz), _nbgrader("intro")),
-        _cell("code", "setup", setup, _nbgrader("setup")),
+        _cell("code", "setup", setup, {**_nbgrader("setup"), **QUIZ_CALL}),
     ]
     for number, q in enumerate(quiz.questions, start=1):
         cells += _written_cells(number, q) if q.type == "written" else _widget_cells(q)
@@ -115,8 +121,8 @@ def build_notebook(quiz: BankFile) -> str:
 
 def _widget_cells(q) -> list[dict]:
     return [
-        _cell("code", f"a-{q.id}", f'quiz.ask("{q.id}")', _nbgrader(f"ask-{q.id}")),
-        _cell("code", f"g-{q.id}", f'quiz.grade("{q.id}")', _nbgrader(q.id, points=float(q.points))),
+        _cell("code", f"a-{q.id}", f'quiz.ask("{q.id}")', {**_nbgrader(f"ask-{q.id}"), **QUIZ_CALL}),
+        _cell("code", f"g-{q.id}", f'quiz.grade("{q.id}")', {**_nbgrader(q.id, points=float(q.points)), **QUIZ_CALL}),
     ]
 
 

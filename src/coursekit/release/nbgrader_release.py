@@ -17,6 +17,7 @@ from ..bank.schema import BankFile
 from ..course import Course, find_course
 from ..errors import CourseError
 from .generate import build_questions, generate_assignments, selected_quizzes
+from .language_info import stamp_release
 
 #: Fields that only the bank may hold; any of them in a released file is a leak (a written question's
 #: rubric, its level descriptors, wrong-statement rule, anchor answers and full answer included: they are for graders).
@@ -82,6 +83,7 @@ def release_assignments(*, names: list[str] | None = None, force: bool = False) 
         if not result.get("success"):
             last = (result.get("error") or result.get("log") or "no details").strip().splitlines()[-1:]
             raise CourseError(f"nbgrader could not release '{name}': {' '.join(last)}")
+        stamp_release(target)  # opening a released notebook must not mark it unsaved (language_info.py)
         leaks = find_leaks(target, quiz)
         if leaks:
             raise CourseError(f"{target}: the release contains the key ({'; '.join(leaks[:3])}); do not distribute it")

@@ -151,6 +151,11 @@ def _line_plain(line: Line) -> str:
     return f"{text} ({line.why})" if line.why else text
 
 
+class Info(str):
+    """A note about a submission that informs and warns of nothing (cells a student added): a neutral box."""
+
+
 def notes_html(notes: list[str]) -> str:
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
-    return f'<div class="ck-fb-notes"><p class="ck-fb-label">About your submission</p><ul>{items}</ul></div>'
+    kind = "ck-fb-notes ck-fb-info" if all(isinstance(n, Info) for n in notes) else "ck-fb-notes"
+    return f'<div class="{kind}"><p class="ck-fb-label">About your submission</p><ul>{items}</ul></div>'

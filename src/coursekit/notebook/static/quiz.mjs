@@ -338,7 +338,9 @@ const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 // ---------- one render function per question type ----------
 // Each returns {node, show(value), draft(), focus()}: `show` puts a value on screen (from Python or
-// a reset), `draft` reads what is on screen. `ui` carries ids and the callbacks into the shell.
+// a reset), `draft` reads what is on screen. `ui` carries ids and the callbacks into the shell. Optional:
+// `typed` (the screen may differ from what is saved), `incomplete(value)` (why a saved answer is unfinished, or "")
+// and `twice()` (the choices used for more than one item).
 
 function choices(q, ui, type) {
   const name = ui.id("opt");
@@ -387,7 +389,8 @@ function field(q, ui, attrs, parse, suffix) {
   });
   const node = h("div", { cls: "ck-field" }, input, suffix ? h("span", { cls: "ck-unit" }, suffix) : null);
   const show = (v) => (input.value = v === null || v === undefined ? "" : String(v));
-  return { node, show, draft: () => parse(input.value.trim()), focus: () => input.focus() };
+  // typed: what is on screen may differ from what is saved until Enter, Save answer, leaving the field or Ctrl+S
+  return { node, show, draft: () => parse(input.value.trim()), focus: () => input.focus(), typed: true };
 }
 
 function numeric(q, ui) {
@@ -450,31 +453,71 @@ function ordering(q, ui) {
   }
   layout();
   const focus = () => rows[order[0]].buttons[1].focus();
-  return { node: h("div", {}, list, moved), show, draft: () => [...order], focus };
+  // A saved order that is not every item once (an older answers file) is shown as the items' order: say so.
+  const incomplete = (v) =>
+    Array.isArray(v) && [...v].sort().join("\n") !== Object.keys(items).sort().join("\n")
+      ? "the saved order does not hold every item once; press Save this order to save the order shown"
+      : "";
+  return { node: h("div", {}, list, moved), show, draft: () => [...order], focus, incomplete };
 }
 
 function matching(q, ui) {
-  const selects = q.left.map((l) => {
+  const rights = Object.fromEntries(q.right.map((r) => [r.id, r]));
+  const rows = q.left.map((l) => {
     const id = ui.id("match");
+    const twice = h("span", { cls: "ck-twice", id: ui.id("twice") });
     const select = h(
       "select",
-      { id, "data-left": l.id, onchange: () => ui.edited() },
+      { id, "data-left": l.id, "aria-describedby": twice.id, onchange: () => (mark(), ui.edited()) },
       h("option", { value: "" }, "Choose…"),
       ...q.right.map((r) => h("option", { value: r.id }, plain(r.text))),
     );
-    return [h("label", { for: id, html: inline(l.text) }), select];
+    // A select cannot wrap its text: where the choice does not fit, it is repeated in full below it.
+    const chosen = h("span", { cls: "ck-chosen", "aria-hidden": "true" });
+    return { label: h("label", { for: id, html: inline(l.text) }), select, chosen, twice };
   });
   const node = h(
     "div",
     { cls: "ck-matches", role: "group", "aria-labelledby": ui.promptId, "aria-describedby": ui.helpId },
-    ...selects.map(([label, select]) => h("div", { cls: "ck-pair" }, label, select)),
+    ...rows.map((r) => h("div", { cls: "ck-pair" }, r.label, r.select, r.chosen, r.twice)),
   );
-  const show = (v) => selects.forEach(([, s]) => (s.value = (v && v[s.dataset.left]) || ""));
+  const uses = () => rows.reduce((n, r) => ((n[r.select.value] = (n[r.select.value] || 0) + 1), n), {});
+  function mark() {
+    const count = uses();
+    for (const r of rows) {
+      const value = r.select.value;
+      r.chosen.innerHTML = value && !fits(r.select) ? `→ ${inline(rights[value].text)}` : "";
+      r.twice.textContent = value && count[value] > 1 ? `Also chosen for another item (${count[value]} in all).` : "";
+      r.select.parentNode?.classList.toggle("ck-dup", Boolean(r.twice.textContent));
+    }
+  }
+  if (typeof ResizeObserver === "function") new ResizeObserver(() => mark()).observe(node);
+  const show = (v) => (rows.forEach((r) => (r.select.value = (v && v[r.select.dataset.left]) || "")), mark());
   const draft = () => {
-    const chosen = selects.filter(([, s]) => s.value).map(([, s]) => [s.dataset.left, s.value]);
+    const chosen = rows.filter((r) => r.select.value).map((r) => [r.select.dataset.left, r.select.value]);
     return chosen.length ? Object.fromEntries(chosen) : null;
   };
-  return { node, show, draft, focus: () => selects[0][1].focus() };
+  const incomplete = (v) => {
+    const done = v ? q.left.filter((l) => v[l.id]).length : 0;
+    return v && done < q.left.length ? `${done} of ${q.left.length} items matched` : "";
+  };
+  const twice = () =>
+    Object.entries(uses())
+      .filter(([id, n]) => id && n > 1)
+      .map(([id, n]) => `“${plain(rights[id].text)}” is chosen for ${n} items`);
+  return { node, show, draft, incomplete, twice, focus: () => rows[0].select.focus() };
+}
+
+let measure = null;
+/** Does the chosen option's text fit in its select (which shows one line, cut off)? */
+function fits(select) {
+  const text = select.selectedOptions[0]?.text || "";
+  const room = select.clientWidth - 36; // the padding and the arrow
+  if (room <= 0) return false;
+  measure = measure || document.createElement("canvas").getContext("2d");
+  if (!measure) return true;
+  measure.font = getComputedStyle(select).font;
+  return measure.measureText(text).width <= room;
 }
 
 const TYPES = { single, multiple, numeric, text, ordering, matching };
@@ -532,8 +575,9 @@ function tryModel(model, method, ...args) {
 }
 
 /** Ctrl/Cmd+S in a control saves the notebook, as anywhere else in JupyterLab and Notebook 7. Our controls tell
- *  Lumino to leave their keys alone (data-lm-suppress-shortcuts), so the keystroke is handed on from `host`. */
-function saveShortcut(host) {
+ *  Lumino to leave their keys alone (data-lm-suppress-shortcuts), so the keystroke is handed on from `host`, once
+ *  `flush` has saved what is typed (the saved notebook then shows it). */
+function saveShortcut(host, flush) {
   return (e) => {
     if (!(e.ctrlKey || e.metaKey) || e.altKey || (e.key || "").toLowerCase() !== "s" || e.defaultPrevented) return;
     if (!e.target.closest?.("[data-lm-suppress-shortcuts]")) return; // the notebook already sees this one
@@ -549,19 +593,52 @@ function saveShortcut(host) {
       composed: true,
     });
     Object.defineProperty(again, "keyCode", { get: () => 83 }); // Lumino's older layouts read keyCode
-    host.dispatchEvent(again);
+    flush().then(() => host.dispatchEvent(again));
   };
 }
 
-/** The note above a graded question ("Run all cells to see your saved answers", notebook/lines.py) is for
- *  viewers where this widget cannot render; once it renders, the note would only repeat itself: hide it. */
-function hideNote(id) {
+const KERNEL_SAVE_MS = 5000; // how long Ctrl+S waits for the kernel to save a typed answer before saving anyway
+
+/** A promise that settles when the kernel says it saved an answer (`saves` moves), or after `ms`. */
+function whenSaved(model, ms) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      tryModel(model, "off", "change:saves", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    tryModel(model, "on", "change:saves", done);
+  });
+}
+
+/** The saved copy of a graded question (notebook/static_view.py) is for viewers where this widget cannot render.
+ *  quiz.css hides it beside a live widget in JupyterLab and Notebook 7; elsewhere (VS Code) it is hidden here. */
+function hideCopy(id) {
   const hide = () => {
-    const note = id && document.getElementById(`ck-note-${id}`);
-    if (note) (note.closest(".jp-OutputArea-child, .output_area") || note).style.display = "none";
-    return Boolean(note);
+    const copy = id && document.getElementById(`ck-copy-${id}`);
+    if (copy) (copy.closest(".jp-OutputArea-child, .output_area") || copy).style.display = "none";
+    return Boolean(copy);
   };
   if (id && !hide()) requestAnimationFrame(hide);
+}
+
+const STATES = { recorded: "●", unanswered: "○", incomplete: "◐", unsaved: "✎", problem: "⚠" };
+
+/** [state, words] of a graded question: what is saved, or that what is on screen is not (yet). */
+function gradedStatus(view, current, said) {
+  const draft = view.typed ? view.draft() : current;
+  if (!same(draft, current)) return ["unsaved", "Changed, not saved: press Enter to save it."];
+  if (said.startsWith("Could not")) return ["problem", said]; // the kernel could not save: its words say why
+  // The kernel's "recorded"/"cleared" lags a change by one round trip: until it catches up, say what is on screen.
+  const kernelWords = /^Answer (recorded|cleared)/.test(said);
+  const fits = said && (!kernelWords || (current === null) === said.startsWith("Answer cleared"));
+  if (current === null) return ["unanswered", fits ? said : "Not answered yet."];
+  const missing = view.incomplete?.(current);
+  const twice = view.twice?.() || [];
+  const check = twice.length ? ` ${twice.join("; ")}: that can be right; check it is what you meant.` : "";
+  if (missing) return ["incomplete", `Incomplete: ${missing}. What you chose so far is saved.${check}`];
+  return ["recorded", (fits ? said : "Answer recorded") + (check ? `.${check}` : "")];
 }
 
 function render({ model, el }) {
@@ -577,19 +654,19 @@ function render({ model, el }) {
   let current = stored();
   const feedback = h("div", { cls: "ck-feedback", role: "status" });
   const say = (...nodes) => feedback.replaceChildren(...nodes.filter(Boolean));
-  // Graded: the kernel's own words (where it saved the answer, or why it could not) when it has any.
   const showStatus = () => {
-    // The kernel's "recorded"/"cleared" lags a change by one round trip: until it catches up, say what is on screen.
-    const said = model.get("status") || "";
-    const fits = !/^Answer (recorded|cleared)/.test(said) || (current === null) === said.startsWith("Answer cleared");
-    const text = said && fits ? said : current === null ? "Not answered yet." : "Answer recorded";
-    say(h("p", { cls: "ck-status" }, h("span", { "aria-hidden": "true" }, current === null ? "○ " : "● "), text));
+    const [state, words] = gradedStatus(view, current, model.get("status") || "");
+    if (feedback.firstChild?.dataset?.said === state + words) return; // each keystroke must not re-announce it
+    const icon = h("span", { "aria-hidden": "true" }, `${STATES[state]} `);
+    say(h("p", { cls: `ck-status ck-state-${state}`, "data-said": state + words }, icon, words));
   };
   const showResult = () => (current === null ? say() : say(...feedbackNodes(q, check(q, current))));
   const reflect = () => (graded ? showStatus() : showResult());
 
+  let pending = Promise.resolve(); // the kernel saving the last change (Ctrl+S right after Enter waits for it)
   function commit(v) {
     current = v;
+    if (graded) pending = whenSaved(model, KERNEL_SAVE_MS);
     if (typeof model.set === "function") model.set("value", v);
     // MyST's static site (@myst-theme/anywidget) has save_changes, off and send, but they THROW
     // ("not implemented yet"), and other hosts may lack them: feedback must never depend on them.
@@ -602,8 +679,8 @@ function render({ model, el }) {
     id: uid,
     answer: (v) => commit(v), // a choice that is its own answer (single choice)
     edited(final = true) {
-      if (graded && final) return submit();
-      if (!graded && current !== null && !same(view.draft(), current)) say(); // stale feedback would mislead
+      if (graded) return final ? submit() : showStatus(); // typing: say at once that it is not saved yet
+      if (current !== null && !same(view.draft(), current)) say(); // stale feedback would mislead
     },
     submit: () => submit(),
   };
@@ -616,25 +693,20 @@ function render({ model, el }) {
     if (!graded && (v === null || (Array.isArray(v) && !v.length))) return warn("Answer first, then press Check.");
     if (!graded || !same(v, current)) commit(v);
   }
-  const reset = () => (commit(null), view.show(null), view.focus());
-  const actions = buttons(q, graded, submit, reset, () => current !== null);
-
-  const number = model.get("number");
-  const points = `${q.points ?? 1} ${q.points === 1 ? "point" : "points"}`;
-  const meta = graded ? `${number ? `Question ${number}` : "Quiz question"} · ${points}` : "Self-check";
-  const root = h(
-    "div",
-    { cls: `ck-quiz ck-${graded ? "graded" : "practice"}`, "data-type": q.type },
-    h("p", { cls: "ck-meta" }, meta),
-    h("div", { cls: "ck-prompt", id: ids.promptId, html: markdown(q.prompt) }),
-    h("p", { cls: "ck-help", id: ids.helpId }, helpText(q, graded)),
-    view.node,
-    actions.node,
-    feedback,
-  );
-  if (graded) root.addEventListener("keydown", saveShortcut(el));
-  if (graded) hideNote(model.get("note"));
+  /** Before Ctrl+S: save a typed answer, and wait until the kernel has saved the last change (or KERNEL_SAVE_MS
+   *  passed), so the saved notebook's copy and line show it. */
+  function flush() {
+    const v = view.typed ? view.draft() : current;
+    if (v && v.problem) warn(v.problem); // the notebook is saved with the last answer
+    else if (!same(v, current)) commit(v);
+    return pending;
+  }
+  const reset = () => (view.show(null), commit(null), view.focus());
+  const actions = buttons(q, graded, submit, reset, () => current, view);
+  const root = shell(q, graded, ids, model.get("number"), view, actions, feedback);
   el.append(root);
+  if (graded) root.addEventListener("keydown", saveShortcut(el, flush));
+  if (graded) hideCopy(model.get("copy_id"));
   view.show(current);
   reflect();
   actions.sync();
@@ -656,9 +728,25 @@ function render({ model, el }) {
   };
 }
 
+/** The widget's frame: heading, prompt, help, the type's controls, buttons and the feedback / status line. */
+function shell(q, graded, ids, number, view, actions, feedback) {
+  const points = `${q.points ?? 1} ${q.points === 1 ? "point" : "points"}`;
+  const meta = graded ? `${number ? `Question ${number}` : "Quiz question"} · ${points}` : "Self-check";
+  return h(
+    "div",
+    { cls: `ck-quiz ck-${graded ? "graded" : "practice"}`, "data-type": q.type },
+    h("p", { cls: "ck-meta" }, meta),
+    h("div", { cls: "ck-prompt", id: ids.promptId, html: markdown(q.prompt) }),
+    h("p", { cls: "ck-help", id: ids.helpId }, helpText(q, graded)),
+    view.node,
+    actions.node,
+    feedback,
+  );
+}
+
 /** Practice: Check and Try again. Graded: Save where a change is not saved by itself (a typed answer; an
- *  ordering nobody has moved yet, shown only until one is recorded), and Clear answer once one is recorded. */
-function buttons(q, graded, submit, reset, answered) {
+ *  ordering nobody has moved yet, shown until a whole order is recorded), and Clear answer once one is recorded. */
+function buttons(q, graded, submit, reset, saved, view) {
   const typed = q.type === "numeric" || q.type === "text";
   const needed = graded ? typed || q.type === "ordering" : q.type !== "single";
   const label = !graded ? "Check" : q.type === "ordering" ? "Save this order" : "Save answer";
@@ -666,8 +754,10 @@ function buttons(q, graded, submit, reset, answered) {
   const again = h("button", { type: "button", onclick: reset }, graded ? "Clear answer" : "Try again");
   const node = h("div", { cls: "ck-actions" }, main, again);
   const sync = () => {
-    again.hidden = !answered();
-    if (main && graded && q.type === "ordering") main.hidden = answered(); // moves save it from now on
+    const value = saved();
+    again.hidden = value === null;
+    // moves save it from now on; an unfinished saved order still needs the button
+    if (main && graded && q.type === "ordering") main.hidden = value !== null && !view.incomplete(value);
   };
   return { node, sync };
 }
