@@ -225,7 +225,7 @@ def test_a_moodle_download_without_worksheet_is_placed_by_exact_names_only(cours
         ("not a zip", "not a zip file"),
         ("no lms ids", "the roster has no lms_id values"),
         ("bad worksheet", "worksheet.csv:1: no 'Identifier' column"),
-        ("unknown assignment", "no notebooks; is 'nope' an assignment here?"),
+        ("unknown assignment", "unknown assignment 'nope'; the course at"),
         ("escaping id", "the student id '../../etc' cannot be a folder under submitted/"),
     ],
 )
