@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import time
@@ -44,7 +45,7 @@ def test_formgrader_started_from_anywhere_in_the_course_lists_its_assignments(tm
     root = build(tmp_path / "course")
     cmd = [str(BIN / "coursekit"), "formgrader"]
     server = subprocess.Popen(cmd, cwd=root / "book", env=env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)  # fmt: skip
+                              text=True, start_new_session=True)  # fmt: skip
     try:
         url = _url_from(server)
         assert url.startswith("http://127.0.0.1:") and "/formgrader?token=" in url
@@ -59,9 +60,9 @@ def test_formgrader_started_from_anywhere_in_the_course_lists_its_assignments(tm
         server.send_signal(signal.SIGINT)  # as Ctrl+C in the terminal would
         try:
             out, _ = server.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            out, _ = server.communicate()
+        except subprocess.TimeoutExpired:  # never hang the suite: the server it started holds the pipe too
+            os.killpg(server.pid, signal.SIGKILL)
+            out, _ = server.communicate(timeout=30)
     assert server.returncode == 0 and "formgrader stopped" in out and "Traceback" not in out
 
 

@@ -58,7 +58,16 @@ def run_formgrader(*, port: int | None = None, lab: bool = False) -> int:
     try:
         return server.wait()
     except KeyboardInterrupt:
-        server.terminate()  # Jupyter asks to confirm a first Ctrl+C; one from us is enough
-        server.wait()
+        _stop(server)
         print("coursekit: formgrader stopped.")
         return 0
+
+
+def _stop(server: subprocess.Popen, grace: float = 10) -> None:
+    """Jupyter asks to confirm a first Ctrl+C, so ask it to stop; one that has not stopped in ``grace`` s is killed."""
+    server.terminate()
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
