@@ -12,9 +12,9 @@ keep the neutral value, so ``coursekit generate --check`` does not depend on the
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from ..grading.private_files import replace_file
 
 
 def kernel_language_info() -> dict | None:
@@ -38,19 +38,6 @@ def stamp_release(folder: Path, info: dict | None = None) -> int:
         if meta.get("kernelspec", {}).get("language", "python") != "python" or meta.get("language_info") == info:
             continue
         meta["language_info"] = info
-        _replace(path, json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+        replace_file(path, json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
         done += 1
     return done
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a temporary file in the same folder, then rename), keeping its mode."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
